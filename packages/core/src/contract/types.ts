@@ -1,0 +1,50 @@
+import type { z } from 'zod';
+import type { Contract, EventSchemas, StreamDefinitions } from './define.js';
+
+/** Any contract. */
+export type AnyContract = Contract<EventSchemas, StreamDefinitions>;
+
+/** The broadcast event names of a contract. */
+export type EventName<TContract extends AnyContract> = keyof TContract['events'] & string;
+
+/** An event's data as code sees it (decoded: `Date` for `isoDate()`). What `publish` takes and `subscribe` gives. */
+export type EventData<TContract extends AnyContract, TName extends EventName<TContract>> = z.output<
+  TContract['events'][TName]
+>;
+
+/** An event's data as it travels in JSON (encoded: an ISO string for `isoDate()`). */
+export type EventWireData<TContract extends AnyContract, TName extends EventName<TContract>> = z.input<
+  TContract['events'][TName]
+>;
+
+/** A tagged union over every broadcast event: `{ event: 'price', data: … } | { event: 'trade', data: … }`. */
+export type AnyEvent<TContract extends AnyContract> = {
+  [TName in EventName<TContract>]: { event: TName; data: EventData<TContract, TName> };
+}[EventName<TContract>];
+
+/** The RPC stream names of a contract. */
+export type StreamName<TContract extends AnyContract> = keyof TContract['streams'] & string;
+
+/** A stream's input as code sees it (decoded). */
+export type StreamInput<TContract extends AnyContract, TName extends StreamName<TContract>> = z.output<
+  TContract['streams'][TName]['input']
+>;
+
+/** The event names one RPC stream yields. */
+export type StreamEventName<TContract extends AnyContract, TName extends StreamName<TContract>> =
+  keyof TContract['streams'][TName]['events'] & string;
+
+/** The decoded data of one event of one RPC stream. */
+export type StreamEventData<
+  TContract extends AnyContract,
+  TName extends StreamName<TContract>,
+  TEvent extends StreamEventName<TContract, TName>,
+> = z.output<TContract['streams'][TName]['events'][TEvent]>;
+
+/** A tagged union over one stream's events: what `for await` over a stream gives. */
+export type StreamEvent<TContract extends AnyContract, TName extends StreamName<TContract>> = {
+  [TEvent in StreamEventName<TContract, TName>]: {
+    event: TEvent;
+    data: StreamEventData<TContract, TName, TEvent>;
+  };
+}[StreamEventName<TContract, TName>];

@@ -1,0 +1,49 @@
+export { bigintString } from './codecs/bigint-string.js';
+export { CODEC_META_KEY, isoDate } from './codecs/iso-date.js';
+export {
+  type Contract,
+  ControlEvent,
+  checkEventName,
+  defineContract,
+  EVENT_NAME_PATTERN,
+  type EventSchemas,
+  isContract,
+  RESERVED_PREFIX,
+  type StreamDefinition,
+  type StreamDefinitions,
+} from './contract/define.js';
+export type {
+  AnyContract,
+  AnyEvent,
+  EventData,
+  EventName,
+  EventWireData,
+  StreamEvent,
+  StreamEventData,
+  StreamEventName,
+  StreamInput,
+  StreamName,
+} from './contract/types.js';
+export { type DecodeResult, decodeData, encodeData, toSseIssues } from './contract/validate.js';
+export {
+  fromSseErrorJson,
+  formatIssues,
+  isSseErrorJson,
+  SseError,
+  SseErrorCode,
+  type SseErrorJson,
+  type SseErrorOptions,
+  type SseIssue,
+  SseValidationError,
+  toSseError,
+} from './errors.js';
+export { encodeComment, encodeEvent, encodeRetry, type SseFrame } from './wire/encode.js';
+export {
+  compareEventIds,
+  createEpoch,
+  type EventId,
+  formatEventId,
+  MAX_EVENT_ID_LENGTH,
+  parseEventId,
+} from './wire/ids.js';
+export { createParser, type ParsedEvent, type Parser, type ParserOptions } from './wire/parse.js';
