@@ -1,0 +1,49 @@
+/** One event as a broker stores it: already validated and encoded, with the id the broker gave it. */
+export interface BrokerEvent {
+  /** The id the broker assigned: `<epoch>-<seq>` in memory, the stream entry id on Redis. */
+  readonly id: string;
+  /** The contract's event name. */
+  readonly event: string;
+  /** The topic given to `publish`, if any. */
+  readonly topic: string | undefined;
+  /** The encoded data, as one line of JSON. */
+  readonly data: string;
+  /** The SSE frame, filled in once by the hub the first time the event is sent, then shared. */
+  frame?: string;
+}
+
+/** What a broker appends: everything but the id, which it assigns. */
+export interface BrokerEntry {
+  readonly event: string;
+  readonly topic: string | undefined;
+  readonly data: string;
+}
+
+/** Why a resume is impossible. */
+export type ResetReason = 'too-old' | 'unknown-epoch' | 'malformed';
+
+/** The answer to a resume request: a union tagged by `type`. */
+export type ReadResult =
+  | { readonly type: 'events'; readonly events: readonly BrokerEvent[] }
+  | { readonly type: 'reset'; readonly reason: ResetReason };
+
+/**
+ * Where published events go and where every server process reads them back. The in-memory broker is
+ * the embedded default; `@ssekit/redis` implements the same interface on Redis Streams.
+ *
+ * Ordering contract: `subscribe` delivers every event appended by any process exactly once, in log
+ * order, and `readSince` returns events in the same order, so a connection can replay then go live
+ * with no gap and no duplicate by dropping live events for which `compare(id, lastReplayed) <= 0`.
+ */
+export interface Broker<TAppendResult extends string | Promise<string> = string | Promise<string>> {
+  /** Append one event to the log. The in-memory broker answers at once; Redis answers after XADD. */
+  append(entry: BrokerEntry): TAppendResult;
+  /** Events after `lastEventId`, oldest first, or why that id cannot be resumed from. */
+  readSince(lastEventId: string): ReadResult | Promise<ReadResult>;
+  /** Receive every appended event, from this process or another, in log order. Returns unsubscribe. */
+  subscribe(listener: (events: readonly BrokerEvent[]) => void): () => void;
+  /** Order two ids of this broker: negative when `a` is older. `undefined` when they are not comparable. */
+  compare(a: string, b: string): number | undefined;
+  /** Release timers and connections. */
+  close(): Promise<void>;
+}
