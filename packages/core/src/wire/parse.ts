@@ -32,7 +32,7 @@ export interface Parser {
   feed(chunk: string | Uint8Array): void;
   /** End of stream: [spec] an event that was not terminated by a blank line is dropped. */
   end(): void;
-  /** The last event id seen so far. */
+  /** The last event id of a dispatched event (or of an id-only event block): what a reconnect sends. */
   readonly lastEventId: string;
 }
 
@@ -69,7 +69,11 @@ export function createParser(options: ParserOptions): Parser {
   let data = '';
   let hasData = false;
   let eventType = '';
-  let lastEventId = options.lastEventId ?? '';
+  // [spec] the id field fills the "last event ID buffer"; the event source's "last event ID string"
+  // takes its value only at dispatch (even a dispatch with no data), so an id in an event that never
+  // ends is not remembered. The buffer persists across events and, as in browsers, across reconnects.
+  let idBuffer = options.lastEventId ?? '';
+  let lastEventId = idBuffer;
 
   function tooLarge(): void {
     data = '';
@@ -84,6 +88,7 @@ export function createParser(options: ParserOptions): Parser {
       skippingEvent = false;
       return;
     }
+    lastEventId = idBuffer;
     // [spec] an event with an empty data buffer is not dispatched, and both buffers reset.
     if (!hasData) {
       eventType = '';
@@ -131,7 +136,7 @@ export function createParser(options: ParserOptions): Parser {
         break;
       case 'id':
         // [spec] an id holding NUL is ignored; an empty id resets the last event id.
-        if (value.indexOf('\0') === -1) lastEventId = value;
+        if (value.indexOf('\0') === -1) idBuffer = value;
         break;
       case 'retry':
         // [spec] only when the value is ASCII digits, and nothing else.
@@ -227,6 +232,7 @@ export function createParser(options: ParserOptions): Parser {
       data = '';
       hasData = false;
       eventType = '';
+      idBuffer = lastEventId;
       atStart = true;
     },
     get lastEventId() {
