@@ -80,7 +80,12 @@ export function createParser(options: ParserOptions): Parser {
     hasData = false;
     eventType = '';
     skippingEvent = true;
-    onError?.(new SseError(SseErrorCode.EVENT_TOO_LARGE, `SSE event or line longer than ${maxLength} characters was dropped`));
+    onError?.(
+      new SseError(
+        SseErrorCode.EVENT_TOO_LARGE,
+        `SSE event or line longer than ${maxLength} characters was dropped`,
+      ),
+    );
   }
 
   function dispatch(): void {
@@ -94,7 +99,11 @@ export function createParser(options: ParserOptions): Parser {
       eventType = '';
       return;
     }
-    const event: ParsedEvent = { type: eventType === '' ? 'message' : eventType, data, lastEventId };
+    const event: ParsedEvent = {
+      type: eventType === '' ? 'message' : eventType,
+      data,
+      lastEventId,
+    };
     data = '';
     hasData = false;
     eventType = '';
@@ -190,6 +199,11 @@ export function createParser(options: ParserOptions): Parser {
       if (skippingLine) {
         // The rest of an over-long line: drop it; the event it belonged to is already dropped.
         skippingLine = false;
+      } else if (line.length > maxLength) {
+        // Fix: a line past the bound that arrived whole in one chunk used to be processed (a long
+        // comment or `event:` line went through), while the same line cut across chunks was
+        // dropped above: the outcome depended on where the chunks were cut. Drop it either way.
+        tooLarge();
       } else {
         processLine(line);
       }
