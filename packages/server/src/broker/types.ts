@@ -25,7 +25,12 @@ export type ResetReason = 'too-old' | 'unknown-epoch' | 'malformed';
 /** The answer to a resume request: a union tagged by `type`. */
 export type ReadResult =
   | { readonly type: 'events'; readonly events: readonly BrokerEvent[] }
-  | { readonly type: 'reset'; readonly reason: ResetReason };
+  | {
+      readonly type: 'reset';
+      readonly reason: ResetReason;
+      /** The newest id in the log now: the client resumes from here, and live events after it follow. */
+      readonly lastId: string;
+    };
 
 /**
  * Where published events go and where every server process reads them back. The in-memory broker is
@@ -42,6 +47,8 @@ export interface Broker<TAppendResult extends string | Promise<string> = string 
   readSince(lastEventId: string): ReadResult | Promise<ReadResult>;
   /** Receive every appended event, from this process or another, in log order. Returns unsubscribe. */
   subscribe(listener: (events: readonly BrokerEvent[]) => void): () => void;
+  /** The newest id in the log (a sentinel such as `<epoch>-0` when it is empty): where a new connection starts. */
+  lastId(): string | Promise<string>;
   /** Order two ids of this broker: negative when `a` is older. `undefined` when they are not comparable. */
   compare(a: string, b: string): number | undefined;
   /** Release timers and connections. */

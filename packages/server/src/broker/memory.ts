@@ -1,0 +1,127 @@
+import { createEpoch, formatEventId, parseEventId } from '@ssekit/core';
+import type { Broker, BrokerEntry, BrokerEvent, ReadResult } from './types.js';
+
+export interface MemoryBrokerOptions {
+  /**
+   * Events kept for replay. Older ones are dropped; a client that asks for them gets `ssekit.reset`.
+   * @default 10_000
+   */
+  maxEvents?: number;
+  /**
+   * Age after which events are dropped from the replay log, in milliseconds. `null` keeps them until
+   * `maxEvents` pushes them out.
+   * @default 300_000 (5 minutes)
+   */
+  maxAgeMs?: number | null;
+  /** The epoch of this log's ids. A new one per process start, so old ids are recognised. @default createEpoch() */
+  epoch?: string;
+}
+
+interface LogEntry {
+  readonly event: BrokerEvent;
+  readonly seq: number;
+  readonly at: number;
+}
+
+/**
+ * The embedded default broker: one process, a bounded replay log in memory, ids `<epoch>-<seq>`.
+ * A restarted process gets a new epoch, so clients that resume with an old id get `ssekit.reset`.
+ *
+ * @example
+ * ```ts
+ * const sse = createSseServer(contract, { broker: memoryBroker({ maxEvents: 50_000, maxAgeMs: 60_000 }) });
+ * ```
+ */
+export class MemoryBroker implements Broker<string> {
+  readonly epoch: string;
+  readonly #maxEvents: number;
+  readonly #maxAgeMs: number | null;
+  // A queue as an array plus a head index: shift() on a large array is O(n).
+  #log: LogEntry[] = [];
+  #head = 0;
+  #seq = 0;
+  readonly #listeners = new Set<(events: readonly BrokerEvent[]) => void>();
+
+  constructor(options: MemoryBrokerOptions = {}) {
+    this.epoch = options.epoch ?? createEpoch();
+    this.#maxEvents = Math.max(0, options.maxEvents ?? 10_000);
+    this.#maxAgeMs = options.maxAgeMs === undefined ? 300_000 : options.maxAgeMs;
+  }
+
+  append(entry: BrokerEntry): string {
+    this.#seq += 1;
+    const id = formatEventId(this.epoch, this.#seq);
+    const event: BrokerEvent = { id, event: entry.event, topic: entry.topic, data: entry.data };
+    const now = Date.now();
+    if (this.#maxEvents > 0) this.#log.push({ event, seq: this.#seq, at: now });
+    this.#trim(now);
+    const batch = [event];
+    for (const listener of this.#listeners) listener(batch);
+    return id;
+  }
+
+  readSince(lastEventId: string): ReadResult {
+    this.#trim(Date.now());
+    const lastId = this.lastId();
+    const parsed = parseEventId(lastEventId);
+    if (!parsed) return { type: 'reset', reason: 'malformed', lastId };
+    if (parsed.epoch !== this.epoch) return { type: 'reset', reason: 'unknown-epoch', lastId };
+    // An id from the future of this epoch was not issued by this log.
+    if (parsed.seq > this.#seq) return { type: 'reset', reason: 'malformed', lastId };
+    const first = this.#log[this.#head];
+    const firstSeq = first ? first.seq : this.#seq + 1;
+    if (parsed.seq < firstSeq - 1) return { type: 'reset', reason: 'too-old', lastId };
+    const start = this.#head + (parsed.seq - firstSeq + 1);
+    const events: BrokerEvent[] = [];
+    for (let i = start; i < this.#log.length; i++) events.push(this.#log[i]!.event);
+    return { type: 'events', events };
+  }
+
+  lastId(): string {
+    return formatEventId(this.epoch, this.#seq);
+  }
+
+  subscribe(listener: (events: readonly BrokerEvent[]) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  compare(a: string, b: string): number | undefined {
+    const x = parseEventId(a);
+    const y = parseEventId(b);
+    if (!x || !y || x.epoch !== y.epoch) return undefined;
+    return x.seq - y.seq;
+  }
+
+  /** Events currently kept for replay. */
+  get size(): number {
+    return this.#log.length - this.#head;
+  }
+
+  async close(): Promise<void> {
+    this.#listeners.clear();
+    this.#log = [];
+    this.#head = 0;
+  }
+
+  #trim(now: number): void {
+    let head = this.#head;
+    const log = this.#log;
+    while (log.length - head > this.#maxEvents) head++;
+    if (this.#maxAgeMs !== null) {
+      const oldest = now - this.#maxAgeMs;
+      while (head < log.length && log[head]!.at < oldest) head++;
+    }
+    // Compact once the dead prefix is as long as the live part: amortised O(1) per event.
+    if (head > 1024 && head * 2 > log.length) {
+      this.#log = log.slice(head);
+      head = 0;
+    }
+    this.#head = head;
+  }
+}
+
+/** Create the in-memory broker. See `MemoryBroker`. */
+export function memoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
+  return new MemoryBroker(options);
+}

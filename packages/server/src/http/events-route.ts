@@ -1,0 +1,121 @@
+import type { AnyContract } from '@ssekit/core';
+import { encodeRetry, SseError, SseErrorCode, toSseError } from '@ssekit/core';
+import type { Request, Response } from 'express';
+import { SseConnection } from '../hub/connection.js';
+import { createFilter } from '../hub/filter.js';
+import type { Hub } from '../hub/hub.js';
+import type { SseServerStats } from '../hub/stats.js';
+import type { AuthorizeResult, SseServerBaseOptions } from '../types.js';
+import { sseHeaders } from './headers.js';
+import type { ConnectionLimits } from './limits.js';
+import { parseEventsQuery } from './query.js';
+import { sendError } from './respond.js';
+
+export interface RouteContext {
+  readonly contract: AnyContract;
+  readonly options: SseServerBaseOptions;
+  readonly hub: Hub;
+  readonly limits: ConnectionLimits;
+  readonly stats: SseServerStats;
+  readonly retryMs: number;
+  readonly maxBufferedBytes: number;
+  /** Register an open RPC stream so that `close()` can end it. Returns the unregister function. */
+  trackStream(controller: AbortController, res: Response): () => void;
+  /** True once `close()` started: new connects get 503. */
+  isClosing(): boolean;
+}
+
+export function clientIp(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+export function searchParams(req: Request): URLSearchParams {
+  const q = req.url.indexOf('?');
+  return new URLSearchParams(q === -1 ? '' : req.url.slice(q + 1));
+}
+
+/** Refuse a request: a JSON error, counted, with `Retry-After` on 503. */
+export function refuse(ctx: RouteContext, res: Response, error: unknown): void {
+  const sse = toSseError(error);
+  if (sse.code === SseErrorCode.INTERNAL) ctx.options.onError?.(error, { type: 'authorize' });
+  ctx.stats.rejected += 1;
+  const retry =
+    sse.code === SseErrorCode.TOO_MANY_CONNECTIONS || sse.code === SseErrorCode.SERVER_CLOSING;
+  sendError(res, sse, retry ? { 'Retry-After': ctx.limits.retryAfter } : {});
+}
+
+export function closingError(): SseError {
+  return new SseError(SseErrorCode.SERVER_CLOSING, 'The server is shutting down', { status: 503 });
+}
+
+/** Start the response: status, headers at once, `retry:`, and a comment so that `open` fires now. */
+export function startStream(res: Response, retryMs: number): void {
+  res.writeHead(200, sseHeaders);
+  res.flushHeaders();
+  res.socket?.setNoDelay(true);
+  res.write(`${encodeRetry(retryMs).slice(0, -1)}: connected\n\n`);
+}
+
+/**
+ * `GET {base}` and `GET {base}/events/:name`: validate the query, take a connection slot, authorize,
+ * then hand the connection to the hub (which replays first when the client resumes).
+ */
+export async function handleEvents(
+  ctx: RouteContext,
+  req: Request,
+  res: Response,
+  fixedEvent?: string,
+): Promise<void> {
+  let release: (() => void) | undefined;
+  let predicate: AuthorizeResult;
+  let query: ReturnType<typeof parseEventsQuery>;
+  try {
+    if (ctx.isClosing()) throw closingError();
+    query = parseEventsQuery(
+      ctx.contract,
+      searchParams(req),
+      req.headers['last-event-id'],
+      fixedEvent,
+    );
+    release = ctx.limits.acquire(clientIp(req));
+    predicate = ctx.options.authorize
+      ? await ctx.options.authorize(req, {
+          type: 'events',
+          events: query.events ?? Object.keys(ctx.contract.events),
+          topics: query.topics,
+        })
+      : true;
+    if (predicate === false)
+      throw new SseError(SseErrorCode.FORBIDDEN, 'Not allowed to read these events');
+  } catch (error) {
+    release?.();
+    refuse(ctx, res, error);
+    return;
+  }
+  // The client may have left while authorize awaited.
+  if (res.destroyed || req.destroyed || ctx.isClosing()) {
+    release();
+    if (!res.headersSent) refuse(ctx, res, closingError());
+    return;
+  }
+
+  const conn = new SseConnection({
+    res,
+    filter: createFilter(query.events, query.topics),
+    predicate: typeof predicate === 'function' ? predicate : undefined,
+    ip: clientIp(req),
+    replaying: true,
+  });
+  ctx.stats.connections += 1;
+  const done = release;
+  // [DESIGN] cleanup on the response's close, not the request's: the request ends as soon as its
+  // (empty) body is read, the response only when the socket goes.
+  res.on('close', () => {
+    ctx.hub.remove(conn);
+    ctx.stats.connections -= 1;
+    done();
+  });
+  res.on('error', () => {});
+  startStream(res, ctx.retryMs);
+  await ctx.hub.add(conn, query.lastEventId);
+}

@@ -1,0 +1,32 @@
+/** Counters of one server, read with `sse.stats()`. */
+export interface SseServerStats {
+  /** Open broadcast connections. */
+  connections: number;
+  /** Open RPC streams. */
+  streams: number;
+  /** Events published through this server (accepted by the broker). */
+  published: number;
+  /** Bytes handed to sockets, all connections and streams together. */
+  bytesWritten: number;
+  /** Connections closed because their unsent buffer passed `maxBufferedBytes`. */
+  slowCloses: number;
+  /** `ssekit.reset` events sent. */
+  resets: number;
+  /** Events written from the replay log to resuming connections. */
+  replayed: number;
+  /** Requests refused before the stream started (4xx and 503). */
+  rejected: number;
+}
+
+export function createStats(): SseServerStats {
+  return {
+    connections: 0,
+    streams: 0,
+    published: 0,
+    bytesWritten: 0,
+    slowCloses: 0,
+    resets: 0,
+    replayed: 0,
+    rejected: 0,
+  };
+}

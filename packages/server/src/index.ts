@@ -1,0 +1,22 @@
+export { MemoryBroker, type MemoryBrokerOptions, memoryBroker } from './broker/memory.js';
+export type { Broker, BrokerEntry, BrokerEvent, ReadResult, ResetReason } from './broker/types.js';
+export { sseHeaders } from './http/headers.js';
+export type { EventPredicate } from './hub/connection.js';
+export type { SseServerStats } from './hub/stats.js';
+export {
+  type CloseOptions,
+  createSseServer,
+  type PublishOptions,
+  type SseServer,
+} from './server.js';
+export type {
+  AuthorizeRequest,
+  AuthorizeResult,
+  ErrorContext,
+  SseServerBaseOptions,
+  SseServerOptions,
+  StreamContext,
+  StreamHandler,
+  StreamHandlers,
+  StreamYield,
+} from './types.js';

@@ -1,0 +1,221 @@
+import {
+  type AnyContract,
+  checkEventName,
+  type EventData,
+  type EventName,
+  encodeData,
+  SseError,
+  SseErrorCode,
+  toSseError,
+} from '@ssekit/core';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { MemoryBroker } from './broker/memory.js';
+import type { Broker } from './broker/types.js';
+import { handleEvents, type RouteContext, refuse } from './http/events-route.js';
+import { ConnectionLimits } from './http/limits.js';
+import { handleStream } from './http/stream-route.js';
+import { Hub } from './hub/hub.js';
+import { createStats, type SseServerStats } from './hub/stats.js';
+import type { SseServerOptions, StreamHandlers } from './types.js';
+
+/** Options of `publish`. */
+export interface PublishOptions {
+  /** Narrows the event: only connections without a topic filter on it, or with this topic, get it. */
+  topic?: string;
+}
+
+/** Options of `close`. */
+export interface CloseOptions {
+  /** How long ended streams may take to flush before their sockets are destroyed. @default 1_000 */
+  graceMs?: number;
+}
+
+/** What `createSseServer` returns. */
+export interface SseServer<TContract extends AnyContract, TBroker extends Broker = MemoryBroker> {
+  /** The express router: mount it where the SSE endpoints live, `app.use('/sse', sse.router)`. */
+  readonly router: Router;
+  /** The broker the server writes to and reads from. */
+  readonly broker: TBroker;
+  /**
+   * Validate, encode once and publish an event. Returns its id (a promise of it on an asynchronous
+   * broker such as Redis).
+   * @throws SseValidationError when `data` does not match the event's schema: nothing is sent or logged.
+   */
+  publish<TName extends EventName<TContract>>(
+    name: TName,
+    data: EventData<TContract, TName>,
+    options?: PublishOptions,
+  ): ReturnType<TBroker['append']>;
+  /** Counters: connections, streams, published, bytes written, slow closes, resets. */
+  stats(): SseServerStats;
+  /** End every stream (clients reconnect, elsewhere if a load balancer sends them there) and refuse new ones. */
+  close(options?: CloseOptions): Promise<void>;
+}
+
+const MAX_TOPIC_LENGTH = 256;
+
+/**
+ * Turn a contract into validated SSE endpoints on an express router.
+ *
+ * @example
+ * ```ts
+ * const sse = createSseServer(contract, {
+ *   streams: { buildLog: async function* ({ input, signal }) { yield { event: 'line', data: { text: 'ok' } }; } },
+ * });
+ * app.use('/sse', sse.router);
+ * sse.publish('price', { symbol: 'AAPL', price: 191.2, at: new Date() }, { topic: 'AAPL' });
+ * ```
+ */
+export function createSseServer<
+  TContract extends AnyContract,
+  TBroker extends Broker = MemoryBroker,
+>(
+  contract: TContract,
+  options: SseServerOptions<TContract> & { broker?: TBroker },
+): SseServer<TContract, TBroker> {
+  const handlers = (options.streams ?? {}) as StreamHandlers<AnyContract>;
+  for (const name of Object.keys(contract.streams)) {
+    if (typeof handlers[name] !== 'function') {
+      throw new SseError(
+        SseErrorCode.INVALID_CONTRACT,
+        `No handler for stream "${name}": pass it in options.streams`,
+      );
+    }
+  }
+  for (const name of Object.keys(handlers)) {
+    if (!Object.hasOwn(contract.streams, name)) {
+      throw new SseError(
+        SseErrorCode.INVALID_CONTRACT,
+        `options.streams.${name} is not a stream of the contract`,
+      );
+    }
+  }
+
+  const ownBroker = options.broker === undefined;
+  const broker = (options.broker ?? new MemoryBroker()) as TBroker;
+  const stats = createStats();
+  const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
+  const onError = (error: unknown) => options.onError?.(error, { type: 'broker' });
+  const hub = new Hub({
+    broker,
+    stats,
+    maxBufferedBytes,
+    heartbeatMs: options.heartbeatMs === undefined ? 15_000 : options.heartbeatMs,
+    onError,
+  });
+  const limits = new ConnectionLimits({
+    maxConnections: options.maxConnections ?? 10_000,
+    maxConnectionsPerIp: options.maxConnectionsPerIp ?? null,
+    retryAfterSeconds: Math.max(1, Math.ceil((options.retryMs ?? 2_000) / 1000)),
+  });
+  const streams = new Map<AbortController, Response>();
+  let closing = false;
+
+  const ctx: RouteContext = {
+    contract,
+    options,
+    hub,
+    limits,
+    stats,
+    retryMs: options.retryMs ?? 2_000,
+    maxBufferedBytes,
+    trackStream(controller, res) {
+      streams.set(controller, res);
+      return () => streams.delete(controller);
+    },
+    isClosing: () => closing,
+  };
+  const maxInputBytes = options.maxInputBytes ?? 64 * 1024;
+
+  const router = express.Router();
+  const forward = (promise: Promise<void>, next: NextFunction) => promise.catch(next);
+  router.get('/', (req, res, next) => forward(handleEvents(ctx, req, res), next));
+  router.get('/events/:name', (req, res, next) =>
+    forward(handleEvents(ctx, req, res, req.params.name), next),
+  );
+  router.get('/streams/:name', (req, res, next) =>
+    forward(handleStream(ctx, handlers, req, res, req.params.name, maxInputBytes), next),
+  );
+  router.post(
+    '/streams/:name',
+    express.json({ limit: maxInputBytes, strict: false }),
+    (req, res, next) =>
+      forward(handleStream(ctx, handlers, req, res, req.params.name, maxInputBytes), next),
+  );
+  // Errors from the JSON body parser, and anything unexpected: a JSON body with a stable code.
+  router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const type = (error as { type?: unknown } | null)?.type;
+    if (type === 'entity.too.large') {
+      refuse(ctx, res, new SseError(SseErrorCode.PAYLOAD_TOO_LARGE, 'Stream input is too large'));
+    } else if (
+      type === 'entity.parse.failed' ||
+      type === 'encoding.unsupported' ||
+      type === 'charset.unsupported'
+    ) {
+      refuse(ctx, res, new SseError(SseErrorCode.INVALID_INPUT, 'Stream input is not valid JSON'));
+    } else {
+      const sse = toSseError(error);
+      if (res.headersSent) {
+        options.onError?.(error, { type: 'broker' });
+        res.destroy();
+      } else refuse(ctx, res, sse);
+    }
+  });
+
+  return {
+    router,
+    broker,
+    publish(name, data, publishOptions) {
+      const schema = Object.hasOwn(contract.events, name) ? contract.events[name] : undefined;
+      if (!schema)
+        throw new SseError(SseErrorCode.UNKNOWN_EVENT, `Unknown event ${JSON.stringify(name)}`);
+      checkEventName(name, 'publish');
+      const topic = publishOptions?.topic;
+      if (
+        topic !== undefined &&
+        (typeof topic !== 'string' || topic.length === 0 || topic.length > MAX_TOPIC_LENGTH)
+      ) {
+        throw new SseError(
+          SseErrorCode.BAD_REQUEST,
+          `A topic must be a string of 1 to ${MAX_TOPIC_LENGTH} characters`,
+        );
+      }
+      if (closing) throw new SseError(SseErrorCode.SERVER_CLOSING, 'The server is closed');
+      const json = encodeData(schema, data, name);
+      const id = broker.append({ event: name, topic, data: json });
+      stats.published += 1;
+      return id as ReturnType<TBroker['append']>;
+    },
+    stats: () => ({ ...stats }),
+    async close(closeOptions = {}) {
+      if (closing) return;
+      closing = true;
+      hub.close();
+      const responses: Response[] = [];
+      for (const conn of hub.connections()) responses.push(conn.res as Response);
+      for (const [controller, res] of streams) {
+        controller.abort();
+        responses.push(res);
+      }
+      const ended = responses.map(
+        (res) =>
+          new Promise<void>((resolve) => {
+            if (res.destroyed) return resolve();
+            res.once('close', () => resolve());
+            res.end();
+          }),
+      );
+      const graceMs = closeOptions.graceMs ?? 1_000;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(ended),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      for (const res of responses) if (!res.destroyed) res.destroy();
+      if (ownBroker) await broker.close();
+    },
+  };
+}

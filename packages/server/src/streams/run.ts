@@ -1,0 +1,120 @@
+import {
+  type AnyContract,
+  ControlEvent,
+  encodeData,
+  encodeEvent,
+  SseError,
+  SseErrorCode,
+  toSseError,
+} from '@ssekit/core';
+import type { Request, Response } from 'express';
+import type { SseServerStats } from '../hub/stats.js';
+import type { SseServerBaseOptions, StreamHandler } from '../types.js';
+
+// Frames are gathered and written once per tick, or sooner past this size: one write per yield
+// would cost a syscall per event on a fast generator.
+const FLUSH_BYTES = 64 * 1024;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/**
+ * Run one RPC stream: pull the handler's events, validate and frame each, write them with
+ * backpressure, and end with `ssekit.end` (return) or `ssekit.error` (throw or invalid yield).
+ */
+export async function runStream(options: {
+  contract: AnyContract;
+  name: string;
+  handler: StreamHandler<AnyContract, string>;
+  input: unknown;
+  lastEventId: string | undefined;
+  req: Request;
+  res: Response;
+  signal: AbortSignal;
+  stats: SseServerStats;
+  serverOptions: SseServerBaseOptions;
+  maxBufferedBytes: number;
+}): Promise<void> {
+  const { contract, name, res, signal, stats } = options;
+  const schemas = contract.streams[name]!.events;
+  let pending = '';
+  let scheduled = false;
+
+  const flush = (): void => {
+    scheduled = false;
+    if (pending === '' || res.destroyed || res.writableEnded) return;
+    const chunk = Buffer.from(pending);
+    pending = '';
+    res.write(chunk);
+    stats.bytesWritten += chunk.length;
+  };
+  const drained = (): Promise<void> =>
+    new Promise((resolve) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+
+  let ending: string;
+  try {
+    const iterable = options.handler({
+      input: options.input as never,
+      lastEventId: options.lastEventId,
+      signal,
+      req: options.req,
+    });
+    for await (const item of iterable) {
+      if (signal.aborted) break;
+      if (
+        !isObject(item) ||
+        typeof item.event !== 'string' ||
+        !Object.hasOwn(schemas, item.event)
+      ) {
+        throw new SseError(
+          SseErrorCode.VALIDATION_FAILED,
+          `Stream "${name}" yielded an unknown event`,
+          { event: name },
+        );
+      }
+      const data = encodeData(schemas[item.event]!, item.data, `${name}.${item.event}`);
+      const id = typeof item.id === 'string' ? item.id : undefined;
+      pending += encodeEvent({ id, event: item.event, data });
+      if (pending.length >= FLUSH_BYTES) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+      // Backpressure: a generator faster than the client waits instead of filling memory.
+      if (res.writableLength > options.maxBufferedBytes) {
+        flush();
+        await drained();
+      }
+    }
+    ending = encodeEvent({ event: ControlEvent.END, data: '{}' });
+  } catch (error) {
+    if (signal.aborted) {
+      ending = '';
+    } else {
+      const sse = toSseError(error);
+      options.serverOptions.onError?.(error, { type: 'stream', stream: name });
+      const json = sse.toJSON();
+      ending = encodeEvent({
+        event: ControlEvent.ERROR,
+        data: JSON.stringify({
+          code: json.code,
+          message: json.message,
+          ...(json.issues ? { issues: json.issues } : {}),
+        }),
+      });
+    }
+  }
+  if (signal.aborted || res.destroyed) return;
+  pending += ending;
+  flush();
+  res.end();
+}

@@ -1,0 +1,109 @@
+import type {
+  AnyContract,
+  StreamEventData,
+  StreamEventName,
+  StreamInput,
+  StreamName,
+} from '@ssekit/core';
+import type { Request } from 'express';
+import type { Broker } from './broker/types.js';
+import type { EventPredicate } from './hub/connection.js';
+
+/** What `authorize` is asked about: a union tagged by `type`. */
+export type AuthorizeRequest =
+  | {
+      readonly type: 'events';
+      /** The requested events (every event of the contract when the URL names none). */
+      readonly events: readonly string[];
+      /** The requested `[event, topic]` narrowings. */
+      readonly topics: readonly (readonly [string, string])[];
+    }
+  | { readonly type: 'stream'; readonly stream: string; readonly input: unknown };
+
+/**
+ * `true` or nothing: allowed. `false`: refused with 403. A function: allowed, and every broadcast event
+ * passes through it (by name and topic) before it reaches this connection. Throw an `SseError` with
+ * code `UNAUTHORIZED` for a 401.
+ */
+export type AuthorizeResult = boolean | undefined | void | EventPredicate;
+
+/** One event an RPC stream handler yields. `id` makes resume possible: the handler gets it back as `lastEventId`. */
+export type StreamYield<TContract extends AnyContract, TName extends StreamName<TContract>> = {
+  [TEvent in StreamEventName<TContract, TName>]: {
+    event: TEvent;
+    data: StreamEventData<TContract, TName, TEvent>;
+    id?: string;
+  };
+}[StreamEventName<TContract, TName>];
+
+/** What an RPC stream handler receives. */
+export interface StreamContext<TContract extends AnyContract, TName extends StreamName<TContract>> {
+  /** The input, parsed and decoded with the stream's schema. */
+  input: StreamInput<TContract, TName>;
+  /** The id of the last event the client received, when it resumes. */
+  lastEventId: string | undefined;
+  /** Aborts when the client goes away or the server closes. */
+  signal: AbortSignal;
+  req: Request;
+}
+
+/** An RPC stream handler: an async generator of events. Return ends with `ssekit.end`, a throw with `ssekit.error`. */
+export type StreamHandler<TContract extends AnyContract, TName extends StreamName<TContract>> = (
+  context: StreamContext<TContract, TName>,
+) => AsyncIterable<StreamYield<TContract, TName>>;
+
+/** One handler per stream of the contract. */
+export type StreamHandlers<TContract extends AnyContract> = {
+  [TName in StreamName<TContract>]: StreamHandler<TContract, TName>;
+};
+
+/** Where an error reported through `onError` happened. */
+export type ErrorContext =
+  | { readonly type: 'stream'; readonly stream: string }
+  | { readonly type: 'authorize' }
+  | { readonly type: 'broker' };
+
+/** Options of `createSseServer`. */
+export interface SseServerBaseOptions {
+  /**
+   * Where events are logged and read back. The default keeps a replay log in memory; pass
+   * `redisBroker(…)` from `@ssekit/redis` to share one log between processes.
+   * @default memoryBroker({ maxEvents: 10_000, maxAgeMs: 300_000 })
+   */
+  broker?: Broker;
+  /**
+   * Runs before any byte is written. See `AuthorizeResult`.
+   * @example
+   * ```ts
+   * authorize: (req) => {
+   *   const user = verify(req.headers.authorization);
+   *   if (!user) throw new SseError('UNAUTHORIZED', 'Sign in first');
+   *   return (event, topic) => event !== 'trade' || user.desks.includes(topic ?? '');
+   * }
+   * ```
+   */
+  authorize?: (
+    req: Request,
+    request: AuthorizeRequest,
+  ) => AuthorizeResult | Promise<AuthorizeResult>;
+  /** Open streams (broadcast and RPC) above which connects get 503 with `Retry-After`. @default 10_000 */
+  maxConnections?: number;
+  /** Open streams per client address (`req.ip`). `null` turns the bound off. @default null */
+  maxConnectionsPerIp?: number | null;
+  /** Unsent bytes after which a connection is closed (its client reconnects and replays). @default 1_048_576 */
+  maxBufferedBytes?: number;
+  /** Silence after which a heartbeat comment is sent. `null` turns heartbeats off. @default 15_000 */
+  heartbeatMs?: number | null;
+  /** The `retry:` sent at connect: how long clients wait before reconnecting. @default 2_000 */
+  retryMs?: number;
+  /** Largest RPC stream input, as JSON, in the URL or a POST body. @default 65_536 */
+  maxInputBytes?: number;
+  /** Errors that do not belong to a request's answer: handler failures, broker failures. */
+  onError?: (error: unknown, context: ErrorContext) => void;
+}
+
+/** `streams` is required exactly when the contract has streams. */
+export type SseServerOptions<TContract extends AnyContract> = SseServerBaseOptions &
+  ([StreamName<TContract>] extends [never]
+    ? { streams?: Record<string, never> }
+    : { streams: StreamHandlers<TContract> });
