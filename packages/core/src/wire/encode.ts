@@ -7,6 +7,12 @@ export interface SseFrame {
   /** The event type. Must not contain CR, LF or NUL. Omitted means `message`. */
   event?: string | undefined;
   data: string;
+  /**
+   * [ssekit] The topic the event was published with. Spec parsers ignore unknown fields, so this is
+   * invisible to a plain `EventSource`; ssekit's parser reads it to route events to topic subscribers.
+   * Must not contain CR, LF or NUL.
+   */
+  topic?: string | undefined;
   /** Reconnection time in milliseconds: a non-negative integer. */
   retry?: number | undefined;
 }
@@ -16,7 +22,7 @@ export interface SseFrame {
 const FORBIDDEN_IN_FIELD = /[\r\n\0]/;
 const LINE_BREAK = /\r\n|\r|\n/;
 
-function checkField(name: 'id' | 'event', value: string): void {
+function checkField(name: 'id' | 'event' | 'topic', value: string): void {
   if (FORBIDDEN_IN_FIELD.test(value)) {
     throw new SseError(
       SseErrorCode.INVALID_FIELD,
@@ -52,6 +58,10 @@ export function encodeEvent(frame: SseFrame): string {
   if (frame.event !== undefined) {
     checkField('event', frame.event);
     out += `event: ${frame.event}\n`;
+  }
+  if (frame.topic !== undefined) {
+    checkField('topic', frame.topic);
+    out += `topic: ${frame.topic}\n`;
   }
   // The common case, one line of JSON, skips the split.
   if (frame.data.indexOf('\n') === -1 && frame.data.indexOf('\r') === -1) {

@@ -7,6 +7,11 @@ export interface ParsedEvent {
   data: string;
   /** The last event id seen on this stream so far: it persists across events. */
   lastEventId: string;
+  /**
+   * [ssekit] The event's `topic:` field, when it had one. The spec ignores unknown fields, and so does
+   * everything above: this is only an extra reading of a field a browser would skip.
+   */
+  topic?: string;
 }
 
 export interface ParserOptions {
@@ -69,6 +74,7 @@ export function createParser(options: ParserOptions): Parser {
   let data = '';
   let hasData = false;
   let eventType = '';
+  let topic: string | undefined;
   // [spec] the id field fills the "last event ID buffer"; the event source's "last event ID string"
   // takes its value only at dispatch (even a dispatch with no data), so an id in an event that never
   // ends is not remembered. The buffer persists across events and, as in browsers, across reconnects.
@@ -79,6 +85,7 @@ export function createParser(options: ParserOptions): Parser {
     data = '';
     hasData = false;
     eventType = '';
+    topic = undefined;
     skippingEvent = true;
     onError?.(
       new SseError(
@@ -97,6 +104,7 @@ export function createParser(options: ParserOptions): Parser {
     // [spec] an event with an empty data buffer is not dispatched, and both buffers reset.
     if (!hasData) {
       eventType = '';
+      topic = undefined;
       return;
     }
     const event: ParsedEvent = {
@@ -146,6 +154,9 @@ export function createParser(options: ParserOptions): Parser {
       case 'id':
         // [spec] an id holding NUL is ignored; an empty id resets the last event id.
         if (value.indexOf('\0') === -1) idBuffer = value;
+        break;
+      case 'topic':
+        topic = value;
         break;
       case 'retry':
         // [spec] only when the value is ASCII digits, and nothing else.
@@ -246,6 +257,7 @@ export function createParser(options: ParserOptions): Parser {
       data = '';
       hasData = false;
       eventType = '';
+      topic = undefined;
       idBuffer = lastEventId;
       atStart = true;
     },
