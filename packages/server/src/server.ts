@@ -173,11 +173,11 @@ export function createSseServer<
       const topic = publishOptions?.topic;
       if (
         topic !== undefined &&
-        (typeof topic !== 'string' || topic.length === 0 || topic.length > MAX_TOPIC_LENGTH)
+        (typeof topic !== 'string' || topic.length === 0 || topic.length > MAX_TOPIC_LENGTH || /[\r\n\0]/.test(topic))
       ) {
         throw new SseError(
-          SseErrorCode.BAD_REQUEST,
-          `A topic must be a string of 1 to ${MAX_TOPIC_LENGTH} characters`,
+          SseErrorCode.INVALID_FIELD,
+          `A topic must be a string of 1 to ${MAX_TOPIC_LENGTH} characters without CR, LF or NUL`,
         );
       }
       if (closing) throw new SseError(SseErrorCode.SERVER_CLOSING, 'The server is closed');
