@@ -1,0 +1,92 @@
+import { SseError } from '@ssekit/core';
+import type { EventLike, MessageEventLike } from './types.js';
+
+/**
+ * The `error` event of a `FetchEventSource`: a plain `Event` (no `data`, does not bubble), plus
+ * what the spec's bare event cannot say, so that a caller can report it.
+ *
+ * `readyState` tells what happens next: `CONNECTING` — it reconnects after `retryDelayMs`;
+ * `CLOSED` — it gave up (a refused connection); `OPEN` — the connection stays up and one event was
+ * dropped (`EVENT_TOO_LARGE`).
+ */
+export interface SseErrorEvent extends EventLike {
+  readonly type: 'error';
+  /**
+   * What went wrong, by stable `code`: `NETWORK_ERROR` (fetch failed, the stream broke or ended),
+   * `STALLED`, `HTTP_ERROR` (a status other than 200, or the server's own code when its body was
+   * ssekit's JSON error), `BAD_CONTENT_TYPE`, `EVENT_TOO_LARGE`.
+   */
+  readonly error: SseError;
+  /** Same as `error.message`, as on a DOM `ErrorEvent`. */
+  readonly message: string;
+  /** The HTTP status of a refused connection; `undefined` when no response arrived. */
+  readonly status: number | undefined;
+  /** The refused response's body as text, at most 64 KiB; `undefined` when none was read. */
+  readonly body: string | undefined;
+  /** The wait before the next attempt when reconnecting, else `null`. */
+  readonly retryDelayMs: number | null;
+}
+
+/** Whether an `error` event came from a `FetchEventSource` and carries an `SseError`. */
+export function isSseErrorEvent(event: EventLike): event is SseErrorEvent {
+  return event.type === 'error' && (event as { error?: unknown }).error instanceof SseError;
+}
+
+/** The fields of an {@link SseErrorEvent} beyond `type` and `message`. */
+export interface SseErrorEventInit {
+  error: SseError;
+  status?: number | undefined;
+  body?: string | undefined;
+  retryDelayMs: number | null;
+}
+
+class ErrorEventImpl extends Event implements SseErrorEvent {
+  declare readonly type: 'error';
+  readonly error: SseError;
+  readonly message: string;
+  readonly status: number | undefined;
+  readonly body: string | undefined;
+  readonly retryDelayMs: number | null;
+
+  constructor(init: SseErrorEventInit) {
+    super('error');
+    this.error = init.error;
+    this.message = init.error.message;
+    this.status = init.status;
+    this.body = init.body;
+    this.retryDelayMs = init.retryDelayMs;
+  }
+}
+
+/** Build the `error` event that `FetchEventSource` dispatches. */
+export function createErrorEvent(init: SseErrorEventInit): SseErrorEvent & Event {
+  return new ErrorEventImpl(init);
+}
+
+class MessageEventFallback extends Event implements MessageEventLike {
+  readonly data: string;
+  readonly lastEventId: string;
+  readonly origin: string;
+  constructor(type: string, init: Omit<MessageEventLike, 'type'>) {
+    super(type);
+    this.data = init.data;
+    this.lastEventId = init.lastEventId;
+    this.origin = init.origin;
+  }
+}
+
+// Browsers and Node >= 15 have a global MessageEvent; a runtime without one gets the same fields on
+// an Event subclass.
+const MessageEventCtor: new (
+  type: string,
+  init: Omit<MessageEventLike, 'type'>,
+) => Event & MessageEventLike =
+  typeof globalThis.MessageEvent === 'function' ? globalThis.MessageEvent : MessageEventFallback;
+
+/** Build a message event as a browser's `EventSource` would dispatch it. */
+export function createMessageEvent(
+  type: string,
+  init: Omit<MessageEventLike, 'type'>,
+): Event & MessageEventLike {
+  return new MessageEventCtor(type, init);
+}

@@ -1,0 +1,27 @@
+import type { EventSource as NpmEventSource } from 'eventsource';
+import { expectTypeOf, test } from 'vitest';
+import type { EventSourceConstructorLike, EventSourceLike, FetchLike } from './types.js';
+
+test('the platform fetch is a FetchLike, and so is a wrapper around it', () => {
+  expectTypeOf(fetch).toExtend<FetchLike>();
+  const wrapped: FetchLike = (url, init) => fetch(url, init);
+  expectTypeOf(wrapped).toExtend<FetchLike>();
+});
+
+test('a browser EventSource and the eventsource package fit EventSourceLike', () => {
+  expectTypeOf<EventSource>().toExtend<EventSourceLike>();
+  expectTypeOf<typeof EventSource>().toExtend<EventSourceConstructorLike>();
+  expectTypeOf<NpmEventSource>().toExtend<EventSourceLike>();
+  expectTypeOf<typeof NpmEventSource>().toExtend<EventSourceConstructorLike>();
+});
+
+test('handlers set on an EventSourceLike receive the structural events', () => {
+  const source = {} as EventSourceLike;
+  source.onmessage = (event) => {
+    expectTypeOf(event.data).toEqualTypeOf<string>();
+    expectTypeOf(event.lastEventId).toEqualTypeOf<string>();
+  };
+  source.addEventListener('price', (event) => {
+    expectTypeOf(event.origin).toEqualTypeOf<string>();
+  });
+});
