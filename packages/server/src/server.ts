@@ -173,7 +173,10 @@ export function createSseServer<
       const topic = publishOptions?.topic;
       if (
         topic !== undefined &&
-        (typeof topic !== 'string' || topic.length === 0 || topic.length > MAX_TOPIC_LENGTH || /[\r\n\0]/.test(topic))
+        (typeof topic !== 'string' ||
+          topic.length === 0 ||
+          topic.length > MAX_TOPIC_LENGTH ||
+          /[\r\n\0]/.test(topic))
       ) {
         throw new SseError(
           SseErrorCode.INVALID_FIELD,

@@ -2,7 +2,12 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AnyContract } from '@ssekit/core';
-import { createSseServer, type SseServer, type SseServerOptions } from '@ssekit/server';
+import {
+  createSseServer,
+  type MemoryBroker,
+  type SseServer,
+  type SseServerOptions,
+} from '@ssekit/server';
 import express from 'express';
 
 export interface TestServer<TContract extends AnyContract> extends AsyncDisposable {
@@ -23,7 +28,10 @@ export async function startTestServer<TContract extends AnyContract>(
   setup?: (app: express.Express) => void,
   port = 0,
 ): Promise<TestServer<TContract>> {
-  const sse = createSseServer(contract, options);
+  const sse = createSseServer(
+    contract,
+    options as SseServerOptions<TContract> & { broker?: MemoryBroker },
+  );
   const app = express();
   setup?.(app);
   app.use('/sse', sse.router);
@@ -96,3 +104,16 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/** Open sockets of a server, so that a test can cut one as a network fault would. */
+export function trackSockets(server: http.Server): Set<import('node:net').Socket> {
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  return sockets;
+}
+
+/** Sleep for real time. */
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

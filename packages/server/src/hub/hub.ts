@@ -21,7 +21,12 @@ const HEARTBEAT = Buffer.from(encodeComment('hb'));
 
 function frameOf(event: BrokerEvent): string {
   // Encoded once per event per process, then shared by every connection and by replays.
-  event.frame ??= encodeEvent({ id: event.id, event: event.event, topic: event.topic, data: event.data });
+  event.frame ??= encodeEvent({
+    id: event.id,
+    event: event.event,
+    topic: event.topic,
+    data: event.data,
+  });
   return event.frame;
 }
 

@@ -1,0 +1,68 @@
+import type { AnyContract } from '@ssekit/core';
+import { BroadcastConnection } from './broadcast.js';
+import { AsyncQueue } from './queue.js';
+import { RpcStream } from './stream.js';
+import type { ClientOptions, SseClient, StreamHandle, SubscribeOptions } from './types.js';
+
+function topicSet(options: SubscribeOptions | undefined): ReadonlySet<string> | undefined {
+  const topic = options?.topic;
+  if (topic === undefined) return undefined;
+  return new Set(typeof topic === 'string' ? [topic] : topic);
+}
+
+/**
+ * A typed client for a contract: one connection for all broadcast subscriptions, opened on the first
+ * `subscribe` and closed with the last; RPC streams with typed input; every payload decoded and checked.
+ *
+ * @example
+ * ```ts
+ * const client = createClient(contract, { url: '/sse', onStatus: (s) => badge.set(s) });
+ * client.subscribe('price', (p) => chart.push(p.at, p.price), { topic: 'AAPL' });
+ * const build = client.stream('buildLog', { buildId: '42' });
+ * build.on('line', (l) => term.write(l.text));
+ * ```
+ */
+export function createClient<TContract extends AnyContract>(
+  contract: TContract,
+  options: ClientOptions,
+): SseClient<TContract> {
+  const broadcast = new BroadcastConnection(contract, options);
+  const streams = new Set<RpcStream>();
+
+  return {
+    subscribe(name, callback, subscribeOptions) {
+      return broadcast.add(name, callback as (data: unknown) => void, topicSet(subscribeOptions));
+    },
+    events(name, subscribeOptions) {
+      let off: (() => void) | undefined;
+      const queue = new AsyncQueue<never>(() => off?.());
+      off = broadcast.add(name, (data) => queue.push(data as never), topicSet(subscribeOptions));
+      return queue;
+    },
+    stream(name, input, streamOptions = {}) {
+      const stream = new RpcStream(contract, options, name, input, {
+        ...streamOptions,
+        onError: (error) => {
+          streamOptions.onError?.(error);
+          if (!streamOptions.onError) options.onError?.(error);
+        },
+      });
+      if (stream.status !== 'closed') {
+        streams.add(stream);
+        stream.done.finally(() => streams.delete(stream)).catch(() => {});
+      }
+      return stream as unknown as StreamHandle<TContract, typeof name>;
+    },
+    get status() {
+      return broadcast.status;
+    },
+    get lastEventId() {
+      return broadcast.lastEventId;
+    },
+    close() {
+      broadcast.close();
+      for (const stream of [...streams]) stream.close();
+      streams.clear();
+    },
+  };
+}

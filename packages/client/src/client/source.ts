@@ -1,0 +1,110 @@
+import { SseError, SseErrorCode } from '@ssekit/core';
+import { FetchEventSource } from '../transport/fetch-event-source.js';
+import type { FetchEventSourceInit, HeadersValue } from '../transport/options.js';
+import type { EventSourceLike, MessageEventLike } from '../transport/types.js';
+import type { ClientOptions } from './types.js';
+
+/** How a connection should be opened. */
+export interface SourceRequest {
+  url: string;
+  /** Use `FetchEventSource` even without headers: needed for topic routing, POST bodies and error bodies. */
+  preferFetch: boolean;
+  method?: 'GET' | 'POST';
+  body?: string;
+  lastEventId?: string | undefined;
+}
+
+/** `readyState` values, the same on every EventSource. */
+export const ReadyState = { CONNECTING: 0, OPEN: 1, CLOSED: 2 } as const;
+
+/** An `error` event as FetchEventSource sends it: with the refused answer's status and error. */
+export interface ErrorEventLike {
+  readonly status?: number;
+  readonly error?: unknown;
+}
+
+/** A message event, with the `topic` that FetchEventSource reads from ssekit's `topic:` field. */
+export type TopicMessageEvent = MessageEventLike & { readonly topic?: string };
+
+/**
+ * Pick the transport: `FetchEventSource` when headers or a custom fetch are given, when the caller
+ * needs what only it can do, or when there is no other; else the given or the platform `EventSource`.
+ */
+export function openSource(options: ClientOptions, request: SourceRequest): EventSourceLike {
+  const Native =
+    options.EventSource ??
+    (globalThis as { EventSource?: ClientOptions['EventSource'] }).EventSource;
+  const canFetch = typeof options.fetch === 'function' || typeof globalThis.fetch === 'function';
+  const needsFetch =
+    options.headers !== undefined || options.fetch !== undefined || request.method === 'POST';
+  if (!needsFetch && Native && !(request.preferFetch && canFetch && !options.EventSource)) {
+    return new Native(request.url, { withCredentials: options.withCredentials ?? false });
+  }
+  if (!canFetch) {
+    throw new SseError(
+      SseErrorCode.NETWORK_ERROR,
+      'Neither EventSource nor fetch is available: pass options.EventSource',
+    );
+  }
+  return new FetchEventSource(request.url, {
+    withCredentials: options.withCredentials ?? false,
+    headers: request.body === undefined ? options.headers : withJsonContentType(options.headers),
+    fetch: options.fetch,
+    method: request.method,
+    body: request.body,
+    lastEventId: request.lastEventId,
+  });
+}
+
+/** The caller's headers plus `Content-Type: application/json`, for a POST body. */
+function withJsonContentType(
+  headers: FetchEventSourceInit['headers'],
+): FetchEventSourceInit['headers'] {
+  const merge = (value: HeadersValue | undefined): HeadersValue => {
+    const out: Record<string, string> = {};
+    if (value) {
+      const entries =
+        Symbol.iterator in value
+          ? [...(value as Iterable<readonly [string, string]>)]
+          : Object.entries(value);
+      for (const [k, v] of entries) out[k.toLowerCase()] = v;
+    }
+    out['content-type'] = 'application/json';
+    return out;
+  };
+  if (typeof headers === 'function') return async () => merge(await headers());
+  return merge(headers);
+}
+
+/** The error a transport's `error` event carries, or one made from its status. */
+export function errorOf(
+  event: unknown,
+  fallback: string,
+): { error: SseError; status: number | undefined } {
+  const e = (event ?? {}) as ErrorEventLike;
+  const status = typeof e.status === 'number' ? e.status : undefined;
+  if (e.error instanceof SseError) return { error: e.error, status };
+  if (status !== undefined) {
+    return {
+      error: new SseError(SseErrorCode.HTTP_ERROR, `${fallback}: HTTP ${status}`, {
+        status,
+        cause: e.error,
+      }),
+      status,
+    };
+  }
+  return { error: new SseError(SseErrorCode.NETWORK_ERROR, fallback, { cause: e.error }), status };
+}
+
+/** Whether a refused connection is worth retrying: not for 4xx answers other than 408 and 429. */
+export function isRetryable(status: number | undefined): boolean {
+  if (status === undefined) return true;
+  if (status === 408 || status === 429) return true;
+  return status < 400 || status >= 500;
+}
+
+/** Exponential backoff with jitter: between half and all of min(cap, base·2^attempt). */
+export function backoffDelay(attempt: number, baseMs: number, capMs: number): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 20));
+  return Math.floor(ceiling / 2 + (Math.random() * ceiling) / 2);
+}

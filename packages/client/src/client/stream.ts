@@ -1,0 +1,194 @@
+import {
+  type AnyContract,
+  ControlEvent,
+  decodeData,
+  fromSseErrorJson,
+  isSseErrorJson,
+  SseError,
+  SseErrorCode,
+  toSseIssues,
+} from '@ssekit/core';
+import { z } from 'zod';
+import type { EventSourceLike } from '../transport/types.js';
+import { AsyncQueue } from './queue.js';
+import { errorOf, openSource, ReadyState, type TopicMessageEvent } from './source.js';
+import type { ClientOptions, ClientStatus, StreamOptions } from './types.js';
+import { joinUrl } from './url.js';
+
+type Item = { event: string; data: unknown };
+
+/**
+ * One RPC stream: a request with typed input, and the stream of typed events it returns. It ends
+ * for good on `ssekit.end` or `ssekit.error`; a dropped connection reconnects with the last id.
+ */
+export class RpcStream {
+  readonly done: Promise<void>;
+  readonly #listeners = new Map<string, Set<(data: unknown) => void>>();
+  readonly #queues = new Set<AsyncQueue<Item>>();
+  readonly #options: StreamOptions;
+  readonly #source: EventSourceLike | undefined;
+  #status: ClientStatus = 'connecting';
+  #settle!: { resolve: () => void; reject: (error: SseError) => void };
+
+  constructor(
+    contract: AnyContract,
+    clientOptions: ClientOptions,
+    name: string,
+    input: unknown,
+    options: StreamOptions,
+  ) {
+    this.#options = options;
+    this.done = new Promise<void>((resolve, reject) => {
+      this.#settle = { resolve, reject };
+    });
+    // An unobserved rejection of `done` is not an error of the app's: errors also go to onError.
+    this.done.catch(() => {});
+
+    const definition = Object.hasOwn(contract.streams, name) ? contract.streams[name] : undefined;
+    if (!definition) {
+      this.#source = undefined;
+      this.#fail(
+        new SseError(SseErrorCode.UNKNOWN_STREAM, `Unknown stream ${JSON.stringify(name)}`),
+      );
+      return;
+    }
+    // Input is checked here first: a wrong input fails at once with its issues, without a request.
+    const encoded = z.safeEncode(definition.input, input as never);
+    if (!encoded.success) {
+      this.#source = undefined;
+      this.#fail(
+        new SseError(SseErrorCode.INVALID_INPUT, `Invalid input for stream "${name}"`, {
+          issues: toSseIssues(encoded.error.issues),
+          event: name,
+        }),
+      );
+      return;
+    }
+    const json = JSON.stringify(encoded.data ?? null);
+    const canPost =
+      clientOptions.EventSource === undefined ||
+      clientOptions.headers !== undefined ||
+      clientOptions.fetch !== undefined;
+    const source = openSource(clientOptions, {
+      url: joinUrl(
+        clientOptions.url,
+        `/streams/${encodeURIComponent(name)}`,
+        canPost ? [] : [['input', json]],
+      ),
+      preferFetch: true,
+      ...(canPost ? { method: 'POST' as const, body: json } : {}),
+    });
+    this.#source = source;
+
+    source.onopen = () => this.#setStatus('open');
+    source.onerror = (event: unknown) => {
+      if (this.#status === 'closed') return;
+      if (source.readyState === ReadyState.CONNECTING) {
+        this.#setStatus('reconnecting');
+        return;
+      }
+      this.#fail(errorOf(event, `Stream "${name}" failed`).error);
+    };
+    for (const [event, schema] of Object.entries(definition.events)) {
+      source.addEventListener(event, (raw: unknown) => {
+        const message = raw as TopicMessageEvent;
+        const result = decodeData(
+          clientOptions.validate === false ? undefined : schema,
+          message.data,
+          `${name}.${event}`,
+        );
+        if (result.status === 'error') {
+          this.#report(result.error);
+          return;
+        }
+        this.#deliver({ event, data: result.value });
+      });
+    }
+    source.addEventListener(ControlEvent.END, () => {
+      this.#finish();
+      this.#settle.resolve();
+    });
+    source.addEventListener(ControlEvent.ERROR, (raw: unknown) => {
+      let json: unknown;
+      try {
+        json = JSON.parse((raw as TopicMessageEvent).data);
+      } catch {}
+      this.#fail(
+        isSseErrorJson(json)
+          ? fromSseErrorJson(json)
+          : new SseError(SseErrorCode.STREAM_FAILED, `Stream "${name}" failed`),
+      );
+    });
+  }
+
+  get status(): ClientStatus {
+    return this.#status;
+  }
+
+  on(event: string, callback: (data: unknown) => void): () => void {
+    let set = this.#listeners.get(event);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(event, set);
+    }
+    set.add(callback);
+    return () => set.delete(callback);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<Item> {
+    const queue: AsyncQueue<Item> = new AsyncQueue<Item>(() => this.#queues.delete(queue));
+    if (this.#status === 'closed') queue.end();
+    else this.#queues.add(queue);
+    return queue;
+  }
+
+  close(): void {
+    if (this.#status === 'closed') return;
+    this.#finish();
+    this.#settle.resolve();
+  }
+
+  #deliver(item: Item): void {
+    for (const queue of this.#queues) queue.push(item);
+    const set = this.#listeners.get(item.event);
+    if (!set) return;
+    for (const callback of [...set]) {
+      try {
+        callback(item.data);
+      } catch (cause) {
+        this.#report(
+          new SseError(SseErrorCode.INTERNAL, `A listener of "${item.event}" threw`, {
+            cause,
+            expose: true,
+          }),
+        );
+      }
+    }
+  }
+
+  #fail(error: SseError): void {
+    if (this.#status === 'closed') return;
+    this.#report(error);
+    for (const queue of this.#queues) queue.fail(error);
+    this.#finish();
+    this.#settle.reject(error);
+  }
+
+  #finish(): void {
+    // [DESIGN] no reconnect after ssekit.end or ssekit.error: the source is closed for good.
+    this.#source?.close();
+    for (const queue of [...this.#queues]) queue.end();
+    this.#queues.clear();
+    this.#setStatus('closed');
+  }
+
+  #report(error: SseError): void {
+    this.#options.onError?.(error);
+  }
+
+  #setStatus(status: ClientStatus): void {
+    if (this.#status === status) return;
+    this.#status = status;
+    this.#options.onStatus?.(status);
+  }
+}

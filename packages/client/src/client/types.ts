@@ -1,0 +1,122 @@
+import type {
+  AnyContract,
+  EventData,
+  EventName,
+  SseError,
+  StreamEvent,
+  StreamEventData,
+  StreamEventName,
+  StreamInput,
+} from '@ssekit/core';
+import type { FetchEventSourceInit } from '../transport/options.js';
+import type { EventSourceConstructorLike, FetchLike } from '../transport/types.js';
+
+/** Where a client's connection stands: a string union, reported through `onStatus`. */
+export type ClientStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** What `onReset` receives: the server could not resume from the client's last id. */
+export interface ResetInfo {
+  /** `too-old` (the log no longer holds it), `unknown-epoch` (the server restarted), or `malformed`. */
+  readonly reason: string;
+}
+
+/** Options of `createClient`. */
+export interface ClientOptions {
+  /** The base URL where the server's router is mounted, e.g. `/sse` or `https://api.example.com/sse`. */
+  url: string;
+  /**
+   * The `EventSource` class to use (the `eventsource` npm package in Node, for instance). By default
+   * the platform's `EventSource`, or `FetchEventSource` when headers or fetch options are given, or
+   * when the platform has none.
+   */
+  EventSource?: EventSourceConstructorLike;
+  /**
+   * Request headers, or a function called at every connect (so a refreshed token is used). Selects
+   * `FetchEventSource`, since a browser's `EventSource` cannot send headers.
+   */
+  headers?: FetchEventSourceInit['headers'];
+  /** A custom `fetch`. Selects `FetchEventSource`. */
+  fetch?: FetchLike;
+  /** Send cookies cross-origin. @default false */
+  withCredentials?: boolean;
+  /** Decode and check every payload against its schema; a mismatch goes to `onError`. @default true */
+  validate?: boolean;
+  /** Resume position for the first connect: events after this id are replayed. */
+  lastEventId?: string;
+  /** Delivery errors (invalid payloads, refused connections). The connection stays up where it can. */
+  onError?: (error: SseError) => void;
+  /** Status changes of the broadcast connection. */
+  onStatus?: (status: ClientStatus) => void;
+  /** The server could not resume: the app should resynchronise its state. */
+  onReset?: (info: ResetInfo) => void;
+  /**
+   * Backoff when the transport gives up (a 5xx, a proxy error): the client opens a new connection
+   * after a delay that doubles up to this cap, with jitter. @default 30_000
+   */
+  maxRetryMs?: number;
+}
+
+/** Options of one subscription. */
+export interface SubscribeOptions {
+  /** Only events published with this topic (or one of these topics). */
+  topic?: string | readonly string[];
+}
+
+/** Options of one RPC stream. */
+export interface StreamOptions {
+  /** Status changes of this stream. */
+  onStatus?: (status: ClientStatus) => void;
+  /** Errors of this stream: refused input, `ssekit.error`, invalid payloads. */
+  onError?: (error: SseError) => void;
+}
+
+/** A running RPC stream: listen per event, or iterate over `{ event, data }`. */
+export interface StreamHandle<
+  TContract extends AnyContract,
+  TName extends keyof TContract['streams'] & string,
+> extends AsyncIterable<StreamEvent<TContract, TName>> {
+  /** Listen to one event of the stream. Returns the function that stops listening. */
+  on<TEvent extends StreamEventName<TContract, TName>>(
+    event: TEvent,
+    callback: (data: StreamEventData<TContract, TName, TEvent>) => void,
+  ): () => void;
+  /** The stream's status: `closed` once it ended, failed or was closed. */
+  readonly status: ClientStatus;
+  /** Resolves when the server ends the stream (`ssekit.end`); rejects with its error (`ssekit.error`, a refused request). */
+  readonly done: Promise<void>;
+  /** Stop the stream: the server's handler is aborted. */
+  close(): void;
+}
+
+/** A typed client for one contract. */
+export interface SseClient<TContract extends AnyContract> {
+  /**
+   * Receive one broadcast event, parsed and typed. Returns `unsubscribe`.
+   * @example
+   * ```ts
+   * const off = client.subscribe('price', (p) => chart.push(p.at, p.price), { topic: 'AAPL' });
+   * ```
+   */
+  subscribe<TName extends EventName<TContract>>(
+    name: TName,
+    callback: (data: EventData<TContract, TName>) => void,
+    options?: SubscribeOptions,
+  ): () => void;
+  /** The same as `subscribe`, as an async iterable; leaving the loop unsubscribes. */
+  events<TName extends EventName<TContract>>(
+    name: TName,
+    options?: SubscribeOptions,
+  ): AsyncIterableIterator<EventData<TContract, TName>>;
+  /** Open an RPC stream with typed input. */
+  stream<TName extends keyof TContract['streams'] & string>(
+    name: TName,
+    input: StreamInput<TContract, TName>,
+    options?: StreamOptions,
+  ): StreamHandle<TContract, TName>;
+  /** The broadcast connection's status. */
+  readonly status: ClientStatus;
+  /** The id of the last broadcast event received (what a reconnect resumes from). */
+  readonly lastEventId: string | undefined;
+  /** Close the broadcast connection and every stream. */
+  close(): void;
+}

@@ -1,0 +1,25 @@
+export { createClient } from './client/create-client.js';
+export type {
+  ClientOptions,
+  ClientStatus,
+  ResetInfo,
+  SseClient,
+  StreamHandle,
+  StreamOptions,
+  SubscribeOptions,
+} from './client/types.js';
+export type { SseErrorEvent } from './transport/events.js';
+export { FetchEventSource, type FetchEventSourceEventMap } from './transport/fetch-event-source.js';
+export type { FetchEventSourceInit, HeadersValue } from './transport/options.js';
+export { getPlatformEventSource } from './transport/platform.js';
+export type {
+  EventLike,
+  EventSourceConstructorLike,
+  EventSourceInitLike,
+  EventSourceLike,
+  EventSourceListener,
+  FetchLike,
+  FetchLikeInit,
+  FetchLikeResponse,
+  MessageEventLike,
+} from './transport/types.js';
