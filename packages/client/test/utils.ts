@@ -1,0 +1,141 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { EventLike, EventSourceLike } from '../src/transport/types.js';
+
+/** One request as the test server saw it. */
+export interface SeenRequest {
+  readonly index: number;
+  readonly at: number;
+  readonly method: string;
+  readonly url: string;
+  readonly headers: http.IncomingHttpHeaders;
+  /** `Last-Event-ID` decoded from its UTF-8 bytes (Node reads header bytes as latin1). */
+  readonly lastEventId: string | undefined;
+  /** Resolves when this request's socket closes. */
+  readonly socketClosed: Promise<void>;
+}
+
+export type TestHandler = (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  seen: SeenRequest,
+) => void | Promise<void>;
+
+export interface TestServer extends AsyncDisposable {
+  /** `http://127.0.0.1:<port>/` */
+  readonly url: string;
+  readonly origin: string;
+  readonly requests: readonly SeenRequest[];
+  /** Sockets open right now. */
+  openSockets(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * A real HTTP server on loopback (port 0) calling `handler` for every request. Dispose it with
+ * `await using server = await startTestServer(handler)`: open sockets are destroyed first.
+ */
+export async function startTestServer(handler: TestHandler): Promise<TestServer> {
+  const requests: SeenRequest[] = [];
+  const sockets = new Set<Socket>();
+  const server = http.createServer((req, res) => {
+    const header = req.headers['last-event-id'];
+    const seen: SeenRequest = {
+      index: requests.length,
+      at: performance.now(),
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      lastEventId:
+        typeof header === 'string' ? Buffer.from(header, 'latin1').toString('utf8') : undefined,
+      socketClosed: req.socket.destroyed
+        ? Promise.resolve()
+        : once(req.socket, 'close').then(() => {}),
+    };
+    requests.push(seen);
+    Promise.resolve(handler(req, res, seen)).catch((error: unknown) => {
+      res.destroy(error instanceof Error ? error : new Error(String(error)));
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
+    return closed;
+  };
+  return {
+    url: `${origin}/`,
+    origin,
+    requests,
+    openSockets: () => sockets.size,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** Answer with `text/event-stream` (or `contentType`) headers, flushed at once. */
+export function openStream(res: http.ServerResponse, contentType = 'text/event-stream'): void {
+  res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-cache' });
+  res.flushHeaders();
+}
+
+/** Write and wait until the socket accepted it, so that separate writes arrive as separate chunks. */
+export async function writeChunk(
+  res: http.ServerResponse,
+  chunk: string | Uint8Array,
+): Promise<void> {
+  if (!res.write(chunk)) await once(res, 'drain');
+  await delay(5);
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Poll `predicate` until it holds; throws with `message` after `timeoutMs`. */
+export async function waitFor(
+  predicate: () => boolean,
+  message: string,
+  timeoutMs = 5_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${message}`);
+    await delay(5);
+  }
+}
+
+/** The next event of `type` on `source`, or a rejection after `timeoutMs`. */
+export function nextEvent<TEvent extends EventLike = EventLike>(
+  source: Pick<EventSourceLike, 'addEventListener' | 'removeEventListener'>,
+  type: string,
+  timeoutMs = 5_000,
+): Promise<TEvent> {
+  return new Promise((resolve, reject) => {
+    const listener = (event: EventLike) => {
+      clearTimeout(timer);
+      source.removeEventListener(type, listener);
+      resolve(event as TEvent);
+    };
+    const timer = setTimeout(() => {
+      source.removeEventListener(type, listener);
+      reject(new Error(`No ${type} event within ${timeoutMs} ms`));
+    }, timeoutMs);
+    source.addEventListener(type, listener);
+  });
+}
+
+/** Live timers of this process: a closed source must leave none of its own behind. */
+export function activeTimers(): number {
+  return process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+}
