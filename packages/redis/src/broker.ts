@@ -1,0 +1,290 @@
+import type { Broker, BrokerEntry, BrokerEvent, ReadResult } from '@ssekit/server';
+import { Redis, type RedisOptions } from 'ioredis';
+import { CommandConnection } from './connection.js';
+import { appendEntry } from './entries.js';
+import { RedisBrokerError, RedisBrokerErrorCode } from './errors.js';
+import { compareStreamIds } from './ids.js';
+import { readLastId, readSince } from './read-since.js';
+import { type RedisBrokerGap, StreamTail } from './tail.js';
+
+/** Where the broker's Redis is: a URL (the broker opens and closes its connections) or a client of yours. */
+export type RedisConnectionOptions =
+  | {
+      /** `redis://[[user]:password@]host[:port][/db]`, or `rediss://` for TLS. */
+      readonly url: string;
+      /** More ioredis options for the connections the broker opens (TLS, retryStrategy…). */
+      readonly redisOptions?: RedisOptions;
+    }
+  | {
+      /**
+       * An ioredis client for appends and reads; the broker also opens `client.duplicate()` for the
+       * blocking tail. `close()` leaves this client open. Give it `autoResendUnfulfilledCommands:
+       * false`: with ioredis's default, an XADD in flight when the connection drops is sent again on
+       * reconnect and may be stored twice.
+       */
+      readonly client: Redis;
+    };
+
+export interface RedisBrokerOptions {
+  /**
+   * The stream key. Every process sharing a log uses the same key; nothing else may write to it.
+   * @default 'ssekit:events'
+   */
+  key?: string;
+  /**
+   * Events kept for replay. The stream is trimmed with `MAXLEN ~`, so Redis keeps at least this many
+   * (a little more until a whole node can go); a resume replays at most this many, and an older id
+   * gets `too-old`, as with the memory broker.
+   * @default 10_000
+   */
+  maxEvents?: number;
+  /**
+   * Age after which events are trimmed (`MINID ~`, by Redis's clock), in milliseconds. `null` keeps
+   * them until `maxEvents` pushes them out.
+   * @default null
+   */
+  maxAgeMs?: number | null;
+  /**
+   * How long one XREAD of the tail blocks. When it ends with nothing new, the tail checks that the
+   * stream was not reset, so this is also how soon an idle process notices a Redis that restarted empty.
+   * @default 5_000
+   */
+  blockMs?: number;
+  /** Entries per XREAD of the tail and per XRANGE page of a resume. @default 1_000 */
+  batchSize?: number;
+  /**
+   * How long an append or a read may take, waiting for Redis to be reachable included. `null` waits
+   * as long as it takes. See `RedisBroker.append` for what each failure means.
+   * @default 5_000
+   */
+  commandTimeoutMs?: number | null;
+  /** Events were lost between two that the tail delivered: resynchronise (send `ssekit.reset`). */
+  onGap?: (gap: RedisBrokerGap) => void;
+  /** A connection error, a failed tail read (it goes on with backoff), or a subscriber that threw. */
+  onError?: (error: unknown) => void;
+}
+
+const DEFAULT_KEY = 'ssekit:events';
+
+/**
+ * A `Broker` on a Redis stream, so that several server processes share one event log (Redis ≥ 6.2).
+ *
+ * Each process appends with XADD and tails the stream over a blocking connection of its own; its own
+ * events reach its subscribers through the tail too, so every process sees one order. Each entry
+ * records the id before it (`prev`), which makes resumes exact and every gap detectable: see
+ * `readSince` and `onGap`.
+ *
+ * @example
+ * ```ts
+ * const broker = redisBroker({ url: process.env.REDIS_URL! }, { maxEvents: 50_000, maxAgeMs: 600_000 });
+ * const sse = createSseServer(contract, { broker });
+ * ```
+ */
+export class RedisBroker implements Broker<Promise<string>> {
+  /** The stream key. */
+  readonly key: string;
+  readonly #maxEvents: number;
+  readonly #maxAgeMs: number | null;
+  readonly #batchSize: number;
+  readonly #commands: CommandConnection;
+  readonly #blocking: Redis;
+  readonly #ownsCommandClient: boolean;
+  readonly #tail: StreamTail;
+  readonly #listeners = new Set<(events: readonly BrokerEvent[]) => void>();
+  readonly #onError: (error: unknown) => void;
+  #closing: Promise<void> | undefined;
+
+  constructor(connection: RedisConnectionOptions, options: RedisBrokerOptions = {}) {
+    this.key = options.key ?? DEFAULT_KEY;
+    this.#maxEvents = options.maxEvents ?? 10_000;
+    this.#maxAgeMs = options.maxAgeMs ?? null;
+    this.#batchSize = options.batchSize ?? 1_000;
+    const blockMs = options.blockMs ?? 5_000;
+    const commandTimeoutMs =
+      options.commandTimeoutMs === undefined ? 5_000 : options.commandTimeoutMs;
+    checkOptions({
+      key: this.key,
+      maxEvents: this.#maxEvents,
+      maxAgeMs: this.#maxAgeMs,
+      blockMs,
+      batchSize: this.#batchSize,
+      commandTimeoutMs,
+    });
+    const onError = options.onError ?? (() => {});
+    this.#onError = onError;
+
+    let client: Redis;
+    if ('client' in connection) {
+      client = connection.client;
+      this.#ownsCommandClient = false;
+    } else {
+      // No offline queue: CommandConnection waits for 'ready' itself and gives up without sending.
+      // No resend on reconnect: an XADD sent twice would be stored twice.
+      client = new Redis(connection.url, {
+        ...connection.redisOptions,
+        enableOfflineQueue: false,
+        autoResendUnfulfilledCommands: false,
+      });
+      client.on('error', onError);
+      this.#ownsCommandClient = true;
+    }
+    this.#commands = new CommandConnection(client, commandTimeoutMs);
+    // The tail's XREAD must wait out an outage and be sent again after it: see StreamTail.
+    this.#blocking = client.duplicate({
+      lazyConnect: true,
+      enableOfflineQueue: true,
+      autoResendUnfulfilledCommands: true,
+      maxRetriesPerRequest: null,
+    });
+    this.#blocking.on('error', onError);
+    this.#tail = new StreamTail({
+      client: this.#blocking,
+      key: this.key,
+      blockMs,
+      batchSize: this.#batchSize,
+      startFrom: () => readLastId(this.#commands, this.key),
+      deliver: (events) => this.#deliver(events),
+      onGap: options.onGap ?? (() => {}),
+      onError,
+    });
+  }
+
+  /**
+   * Append one event: XADD with the stream's bounds, resolving with the entry's id once Redis has
+   * answered. That answer is the acknowledgement: the event is in the stream, and every running tail
+   * will deliver it (durable only as far as the Redis persistence settings make it).
+   *
+   * It never drops an event silently; it rejects with a `RedisBrokerError`:
+   * - `TIMEOUT`: Redis stayed unreachable for `commandTimeoutMs`; nothing was sent, nothing stored.
+   *   While Redis is down, appends wait (in order) and go out when it is back, within that time.
+   * - `UNCERTAIN`: sent, but the connection broke or the time ran out before the answer: Redis may
+   *   have stored it.
+   * - `REDIS_ERROR`: Redis refused it (wrong key type, out of memory…). `CLOSED`: the broker is closed.
+   */
+  append(entry: BrokerEntry): Promise<string> {
+    const bounds = { maxEvents: this.#maxEvents, maxAgeMs: this.#maxAgeMs };
+    return this.#commands.run((client) => appendEntry(client, this.key, entry, bounds));
+  }
+
+  /**
+   * Events after `lastEventId`, oldest first, exactly: each entry must name the one before it as its
+   * `prev`, starting from `lastEventId`. Read in pages of `batchSize`, at most `maxEvents` in all, up
+   * to the newest entry at the time of the call. A reset carries the newest id as `lastId`:
+   * `malformed` for an id that is not `<ms>-<seq>`; `too-old` when entries after it were trimmed or
+   * more than `maxEvents` follow; `unknown-epoch` when it was never in this stream (newer than the
+   * newest entry, or missing from the chain: a Redis restart without persistence).
+   */
+  readSince(lastEventId: string): Promise<ReadResult> {
+    return readSince(this.#commands, lastEventId, {
+      key: this.key,
+      pageSize: this.#batchSize,
+      maxEvents: this.#maxEvents,
+    });
+  }
+
+  /** The newest entry id in the stream, `0-0` when it is empty. */
+  lastId(): Promise<string> {
+    return readLastId(this.#commands, this.key);
+  }
+
+  /**
+   * Receive every event appended from now on, by any process, in stream order, in batches. The first
+   * call starts the tail (a publisher that never subscribes opens no blocking connection); its
+   * starting point is read before any append this process makes afterwards. Returns unsubscribe.
+   */
+  subscribe(listener: (events: readonly BrokerEvent[]) => void): () => void {
+    if (this.#closing) return () => {};
+    this.#listeners.add(listener);
+    this.#tail.start();
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  /** Order two stream ids; `undefined` when either is not a canonical `<ms>-<seq>` id. */
+  compare(a: string, b: string): number | undefined {
+    return compareStreamIds(a, b);
+  }
+
+  /**
+   * Stop the tail, fail waiting commands with `CLOSED`, and close the connections the broker opened.
+   * A client passed in stays open.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    this.#listeners.clear();
+    const tailStopped = this.#tail.stop();
+    this.#blocking.disconnect();
+    await tailStopped;
+    this.#commands.close();
+    if (this.#ownsCommandClient) await quit(this.#commands.client);
+  }
+
+  #deliver(events: readonly BrokerEvent[]): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(events);
+      } catch (error) {
+        this.#onError(error);
+      }
+    }
+  }
+}
+
+/** Quit gracefully (answers to commands in flight still arrive) when connected, else just drop. */
+async function quit(client: Redis): Promise<void> {
+  if (client.status === 'ready') {
+    try {
+      await client.quit();
+      return;
+    } catch {
+      // Fall through: the connection broke while quitting.
+    }
+  }
+  client.disconnect();
+}
+
+function checkOptions(options: {
+  key: string;
+  maxEvents: number;
+  maxAgeMs: number | null;
+  blockMs: number;
+  batchSize: number;
+  commandTimeoutMs: number | null;
+}): void {
+  const fail = (message: string): never => {
+    throw new RedisBrokerError(RedisBrokerErrorCode.INVALID_OPTION, message);
+  };
+  if (typeof options.key !== 'string' || options.key === '') fail('key must be a non-empty string');
+  if (!Number.isSafeInteger(options.maxEvents) || options.maxEvents < 1)
+    fail('maxEvents must be an integer ≥ 1');
+  if (options.maxAgeMs !== null && !(options.maxAgeMs > 0)) fail('maxAgeMs must be > 0 or null');
+  // 0 would block forever, and the tail checks for a reset stream whenever a block ends empty.
+  if (!Number.isSafeInteger(options.blockMs) || options.blockMs < 1)
+    fail('blockMs must be an integer ≥ 1');
+  if (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1)
+    fail('batchSize must be an integer ≥ 1');
+  if (options.commandTimeoutMs !== null && !(options.commandTimeoutMs > 0)) {
+    fail('commandTimeoutMs must be > 0 or null');
+  }
+}
+
+/**
+ * Create a broker on a Redis stream. See `RedisBroker`.
+ *
+ * @example
+ * ```ts
+ * const broker = redisBroker({ url: 'redis://localhost:6379' }, { key: 'market:events', maxEvents: 50_000 });
+ * const sse = createSseServer(contract, { broker });
+ * ```
+ */
+export function redisBroker(
+  connection: RedisConnectionOptions,
+  options: RedisBrokerOptions = {},
+): RedisBroker {
+  return new RedisBroker(connection, options);
+}
