@@ -1,10 +1,15 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { defineContract, SseError, SseValidationError } from '@ssekit/core';
 import type { BrokerEvent } from '@ssekit/server';
 import { Redis } from 'ioredis';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createRedisPublisher, RedisBrokerError, type RedisBrokerGap, redisBroker } from '../src/index.js';
+import {
+  createRedisPublisher,
+  RedisBrokerError,
+  type RedisBrokerGap,
+  redisBroker,
+} from '../src/index.js';
 import { startTestRedis, type TestRedis, waitFor } from './utils.js';
 
 let redis: TestRedis;
@@ -23,8 +28,13 @@ afterAll(async () => {
   await redis?.[Symbol.asyncDispose]();
 });
 
-const entry = (n: number, topic?: string) => ({ event: 'tick', topic, data: JSON.stringify({ n }) });
-const ns = (events: readonly BrokerEvent[]) => events.map((e) => (JSON.parse(e.data) as { n: number }).n);
+const entry = (n: number, topic?: string) => ({
+  event: 'tick',
+  topic,
+  data: JSON.stringify({ n }),
+});
+const ns = (events: readonly BrokerEvent[]) =>
+  events.map((e) => (JSON.parse(e.data) as { n: number }).n);
 
 /** Subscribe and collect; resolves once the tail has started (an append made after it comes through). */
 async function collect(broker: ReturnType<typeof redisBroker>) {
@@ -44,12 +54,22 @@ describe('redisBroker: append', () => {
     for (let n = 0; n < 5; n++) ids.push(await broker.append(entry(n, n % 2 ? 'AAPL' : undefined)));
     const concurrent = await Promise.all([0, 1, 2, 3, 4].map((n) => broker.append(entry(10 + n))));
     ids.push(...concurrent);
-    for (let i = 1; i < ids.length; i++) expect(broker.compare(ids[i - 1]!, ids[i]!)).toBeLessThan(0);
+    for (let i = 1; i < ids.length; i++)
+      expect(broker.compare(ids[i - 1]!, ids[i]!)).toBeLessThan(0);
 
     const stored = (await raw.xrange(key, '-', '+')) as [string, string[]][];
     expect(stored.map(([id]) => id)).toEqual(ids);
     expect(stored[0]![1]).toEqual(['prev', '0-0', 'event', 'tick', 'data', '{"n":0}']);
-    expect(stored[1]![1]).toEqual(['prev', ids[0], 'event', 'tick', 'topic', 'AAPL', 'data', '{"n":1}']);
+    expect(stored[1]![1]).toEqual([
+      'prev',
+      ids[0],
+      'event',
+      'tick',
+      'topic',
+      'AAPL',
+      'data',
+      '{"n":1}',
+    ]);
     expect(await broker.lastId()).toBe(ids.at(-1));
     await broker.close();
   });
@@ -76,7 +96,11 @@ describe('redisBroker: append', () => {
       const left = ((await raw.xrange(key, '-', '+')) as [string, string[]][]).map(([id]) => id);
       expect(left).toContain(fresh);
       expect(left.length).toBeLessThanOrEqual(2);
-      expect(await broker.readSince(old[0]!)).toEqual({ type: 'reset', reason: 'too-old', lastId: fresh });
+      expect(await broker.readSince(old[0]!)).toEqual({
+        type: 'reset',
+        reason: 'too-old',
+        lastId: fresh,
+      });
       await broker.close();
     } finally {
       await raw.config('SET', 'stream-node-max-entries', '100');
@@ -114,9 +138,14 @@ describe('redisBroker: subscribe', () => {
     const appends: Promise<string>[] = [];
     for (let n = 0; n < 200; n++) appends.push((n % 2 ? a : b).append(entry(n)));
     const ids = await Promise.all(appends);
-    await waitFor(() => seenA.length >= 200 && seenB.length >= 200, 'both tails deliver 200 events');
+    await waitFor(
+      () => seenA.length >= 200 && seenB.length >= 200,
+      'both tails deliver 200 events',
+    );
 
-    const stored = ((await raw.xrange(key, '-', '+')) as [string, string[]][]).map(([id]) => id).slice(-200);
+    const stored = ((await raw.xrange(key, '-', '+')) as [string, string[]][])
+      .map(([id]) => id)
+      .slice(-200);
     expect(seenA.map((e) => e.id)).toEqual(stored);
     expect(seenB.map((e) => e.id)).toEqual(stored);
     expect(new Set(stored)).toEqual(new Set(ids));
@@ -163,7 +192,10 @@ describe('redisBroker: subscribe', () => {
   it('notices a stream that vanished and came back with lower ids, and goes on with it', async () => {
     const key = freshKey();
     const gaps: RedisBrokerGap[] = [];
-    const broker = redisBroker({ url: redis.url }, { key, blockMs: 100, onGap: (g) => gaps.push(g) });
+    const broker = redisBroker(
+      { url: redis.url },
+      { key, blockMs: 100, onGap: (g) => gaps.push(g) },
+    );
     const seen = await collect(broker);
     // An entry far in the future, then the stream is lost: new ids are all lower than the last seen.
     const last = await broker.lastId();
@@ -213,7 +245,10 @@ describe('redisBroker: readSince', () => {
       expect(ns(result.events)).toEqual(Array.from({ length: 19 - k }, (_, i) => k + 1 + i));
     }
     const replay = await broker.readSince(ids[0]!);
-    expect(replay.type === 'events' && replay.events[2]).toMatchObject({ topic: 'X', event: 'tick' });
+    expect(replay.type === 'events' && replay.events[2]).toMatchObject({
+      topic: 'X',
+      event: 'tick',
+    });
     await broker.close();
   });
 
@@ -222,7 +257,11 @@ describe('redisBroker: readSince', () => {
     const broker = redisBroker({ url: redis.url }, { key });
     const last = await broker.append(entry(0));
     for (const id of ['', 'abc', 'k3f9a2-41', '1-2-3', '01-1', '18446744073709551616-0']) {
-      expect(await broker.readSince(id)).toEqual({ type: 'reset', reason: 'malformed', lastId: last });
+      expect(await broker.readSince(id)).toEqual({
+        type: 'reset',
+        reason: 'malformed',
+        lastId: last,
+      });
     }
     await broker.close();
   });
@@ -231,7 +270,11 @@ describe('redisBroker: readSince', () => {
     const key = freshKey();
     const broker = redisBroker({ url: redis.url }, { key });
     expect(await broker.readSince('0-0')).toEqual({ type: 'events', events: [] });
-    expect(await broker.readSince('5-0')).toEqual({ type: 'reset', reason: 'unknown-epoch', lastId: '0-0' });
+    expect(await broker.readSince('5-0')).toEqual({
+      type: 'reset',
+      reason: 'unknown-epoch',
+      lastId: '0-0',
+    });
     const a = await broker.append(entry(0));
     await sleep(5);
     const b = await broker.append(entry(1));
@@ -239,7 +282,11 @@ describe('redisBroker: readSince', () => {
     const between = `${ms}-${Number(seq) + 1}`;
     expect(broker.compare(a, between)).toBeLessThan(0);
     expect(broker.compare(between, b)).toBeLessThan(0);
-    expect(await broker.readSince(between)).toEqual({ type: 'reset', reason: 'unknown-epoch', lastId: b });
+    expect(await broker.readSince(between)).toEqual({
+      type: 'reset',
+      reason: 'unknown-epoch',
+      lastId: b,
+    });
     expect(await broker.readSince(`${Date.now() + 60_000}-0`)).toEqual({
       type: 'reset',
       reason: 'unknown-epoch',
@@ -265,15 +312,25 @@ describe('redisBroker: readSince', () => {
 
       // The writer replays at most maxEvents: 10 after an id is fine, 11 is too old.
       const ten = await writer.readSince(ids[49]!);
-      expect(ten.type === 'events' && ns(ten.events)).toEqual([50, 51, 52, 53, 54, 55, 56, 57, 58, 59]);
+      expect(ten.type === 'events' && ns(ten.events)).toEqual([
+        50, 51, 52, 53, 54, 55, 56, 57, 58, 59,
+      ]);
       expect(await writer.readSince(ids[48]!)).toMatchObject({ type: 'reset', reason: 'too-old' });
 
       // A reader with a larger bound resumes from the last trimmed id exactly, not from older ones.
       const reader = redisBroker({ url: redis.url }, { key, maxEvents: 1_000 });
       const exact = await reader.readSince(ids[first - 1]!);
       expect(exact.type === 'events' && exact.events.map((e) => e.id)).toEqual(kept);
-      expect(await reader.readSince(ids[first - 2]!)).toEqual({ type: 'reset', reason: 'too-old', lastId: ids[59] });
-      expect(await reader.readSince(ids[0]!)).toEqual({ type: 'reset', reason: 'too-old', lastId: ids[59] });
+      expect(await reader.readSince(ids[first - 2]!)).toEqual({
+        type: 'reset',
+        reason: 'too-old',
+        lastId: ids[59],
+      });
+      expect(await reader.readSince(ids[0]!)).toEqual({
+        type: 'reset',
+        reason: 'too-old',
+        lastId: ids[59],
+      });
       await Promise.all([writer.close(), reader.close()]);
     } finally {
       await raw.config('SET', 'stream-node-max-entries', '100');
@@ -295,14 +352,18 @@ describe('redisBroker: connections', () => {
 
   it('publisher: validates against the contract, appends, and opens no tail connection', async () => {
     const key = freshKey();
-    const contract = defineContract({ events: { price: z.object({ symbol: z.string(), price: z.number() }) } });
+    const contract = defineContract({
+      events: { price: z.object({ symbol: z.string(), price: z.number() }) },
+    });
     const redisOptions = { connectionName: 'publisher-test' };
     const publisher = createRedisPublisher(contract, { url: redis.url, redisOptions, key });
     const id = await publisher.publish('price', { symbol: 'AAPL', price: 1 }, { topic: 'AAPL' });
     const named = String(await raw.client('LIST')).match(/name=publisher-test /g);
     expect(named).toHaveLength(1);
 
-    const invalid = await publisher.publish('price', { symbol: 'AAPL', price: 'x' as never }).catch((e: unknown) => e);
+    const invalid = await publisher
+      .publish('price', { symbol: 'AAPL', price: 'x' as never })
+      .catch((e: unknown) => e);
     expect(invalid).toBeInstanceOf(SseValidationError);
     const unknown = await publisher.publish('nope' as never, {} as never).catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(SseError);
@@ -310,7 +371,10 @@ describe('redisBroker: connections', () => {
 
     const stored = (await raw.xrange(key, '-', '+')) as [string, string[]][];
     expect(stored).toEqual([
-      [id, ['prev', '0-0', 'event', 'price', 'topic', 'AAPL', 'data', '{"symbol":"AAPL","price":1}']],
+      [
+        id,
+        ['prev', '0-0', 'event', 'price', 'topic', 'AAPL', 'data', '{"symbol":"AAPL","price":1}'],
+      ],
     ]);
     await publisher.close();
   });

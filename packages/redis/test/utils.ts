@@ -32,8 +32,19 @@ export async function startTestRedis(): Promise<TestRedis> {
   let child: ChildProcess | undefined;
 
   const start = async (): Promise<void> => {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-    const proc = spawn('redis-server', [...args, '--dir', tmpdir()], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ];
+    const proc = spawn('redis-server', [...args, '--dir', tmpdir()], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     proc.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -92,7 +103,11 @@ function ping(port: number): Promise<boolean> {
 }
 
 /** Resolve once `check` holds, polling every 10 ms; fail after `timeoutMs` with `message`. */
-export async function waitFor(check: () => boolean, message: string, timeoutMs = 5_000): Promise<void> {
+export async function waitFor(
+  check: () => boolean,
+  message: string,
+  timeoutMs = 5_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting: ${message}`);
