@@ -11,7 +11,7 @@ export type EventPredicate = (event: string, topic: string | undefined) => boole
  */
 export type ConnectionState =
   | { type: 'replaying'; backlog: BrokerEvent[] }
-  | { type: 'live' }
+  | { type: 'live'; skipUntil?: string }
   | { type: 'closed' };
 
 /** One open broadcast stream: the response it writes to, its filter, and its write accounting. */

@@ -113,6 +113,7 @@ export class Hub {
       return;
     }
     if (conn.state.type !== 'replaying') return;
+    if (this.#pending.length === 0) this.#scheduleFlush();
     const backlog = conn.state.backlog;
     let text = preamble;
     // Live events at or before this id reached the client already (or came in the replay).
@@ -141,10 +142,10 @@ export class Hub {
       if ((broker.compare(event.id, last) ?? 1) <= 0) continue;
       text += frameOf(event);
     }
-    this.#singles.delete(conn);
-    conn.state = { type: 'live' };
+    // The log runs ahead of the hub: events published this tick are in the replay and still
+    // pending here. The connection stays single until the next flush skips those.
+    conn.state = { type: 'live', skipUntil: last };
     if (text) this.#options.stats.bytesWritten += conn.write(text);
-    this.#attach(conn);
     this.#checkBuffer(conn);
   }
 
@@ -160,11 +161,21 @@ export class Hub {
   flush(): void {
     this.#scheduled = false;
     const events = this.#pending;
-    if (events.length === 0) return;
     this.#pending = [];
     const stats = this.#options.stats;
     const now = Date.now();
     for (const event of events) frameOf(event);
+    if (events.length === 0) {
+      // Nothing to send, but connections that finished their replay join their groups.
+      for (const conn of this.#singles) {
+        if (conn.state.type === 'live' && conn.state.skipUntil !== undefined) {
+          conn.state = { type: 'live' };
+          this.#singles.delete(conn);
+          this.#attach(conn);
+        }
+      }
+      return;
+    }
 
     for (const group of this.#groups.values()) {
       // All connections of a group share a filter: take it from any one of them.
@@ -186,8 +197,21 @@ export class Hub {
         for (const event of events) if (passes(conn, event)) conn.state.backlog.push(event);
         continue;
       }
+      const skipUntil = conn.state.type === 'live' ? conn.state.skipUntil : undefined;
       let text = '';
-      for (const event of events) if (passes(conn, event)) text += event.frame;
+      for (const event of events) {
+        if (
+          skipUntil !== undefined &&
+          (this.#options.broker.compare(event.id, skipUntil) ?? 1) <= 0
+        )
+          continue;
+        if (passes(conn, event)) text += event.frame;
+      }
+      if (skipUntil !== undefined) {
+        conn.state = { type: 'live' };
+        this.#singles.delete(conn);
+        this.#attach(conn);
+      }
       if (text === '') continue;
       stats.bytesWritten += conn.write(text, now);
       this.#checkBuffer(conn);
@@ -224,6 +248,10 @@ export class Hub {
 
   #enqueue(events: readonly BrokerEvent[]): void {
     for (const event of events) this.#pending.push(event);
+    this.#scheduleFlush();
+  }
+
+  #scheduleFlush(): void {
     if (!this.#scheduled) {
       this.#scheduled = true;
       // setImmediate, not nextTick: every publish of the current I/O turn joins one batch.
