@@ -10,7 +10,7 @@ import {
   type RedisBrokerGap,
   redisBroker,
 } from '../src/index.js';
-import { startTestRedis, type TestRedis, waitFor } from './utils.js';
+import { collect, entry, ns, startTestRedis, type TestRedis, waitFor } from './utils.js';
 
 let redis: TestRedis;
 let raw: Redis;
@@ -27,24 +27,6 @@ afterAll(async () => {
   raw?.disconnect();
   await redis?.[Symbol.asyncDispose]();
 });
-
-const entry = (n: number, topic?: string) => ({
-  event: 'tick',
-  topic,
-  data: JSON.stringify({ n }),
-});
-const ns = (events: readonly BrokerEvent[]) =>
-  events.map((e) => (JSON.parse(e.data) as { n: number }).n);
-
-/** Subscribe and collect; resolves once the tail has started (an append made after it comes through). */
-async function collect(broker: ReturnType<typeof redisBroker>) {
-  const seen: BrokerEvent[] = [];
-  broker.subscribe((events) => seen.push(...events));
-  const marker = await broker.append({ event: 'marker', topic: undefined, data: '{}' });
-  await waitFor(() => seen.some((e) => e.id === marker), 'the tail delivers a marker');
-  seen.length = 0;
-  return seen;
-}
 
 describe('redisBroker: append', () => {
   it('resolves with increasing stream ids and stores prev, event, topic (only when given) and data', async () => {

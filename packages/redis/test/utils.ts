@@ -2,6 +2,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { BrokerEntry, BrokerEvent } from '@ssekit/server';
+import type { RedisBroker } from '../src/index.js';
 
 const MISSING = 'redis-server not found: install it with `apt-get install -y redis-server`';
 
@@ -113,4 +115,27 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error(`Timed out waiting: ${message}`);
     await sleep(10);
   }
+}
+
+/** A test event `tick` carrying `{ n }`. */
+export function entry(n: number, topic?: string): BrokerEntry {
+  return { event: 'tick', topic, data: JSON.stringify({ n }) };
+}
+
+/** The `n` of each test event. */
+export function ns(events: readonly BrokerEvent[]): number[] {
+  return events.map((e) => (JSON.parse(e.data) as { n: number }).n);
+}
+
+/**
+ * Subscribe and collect events into the returned array. Resolves once the tail has started: a
+ * marker appended after subscribing has come through (and is removed from the array).
+ */
+export async function collect(broker: RedisBroker): Promise<BrokerEvent[]> {
+  const seen: BrokerEvent[] = [];
+  broker.subscribe((events) => seen.push(...events));
+  const marker = await broker.append({ event: 'marker', topic: undefined, data: '{}' });
+  await waitFor(() => seen.some((e) => e.id === marker), 'the tail delivers a marker');
+  seen.length = 0;
+  return seen;
 }
