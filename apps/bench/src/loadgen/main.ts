@@ -1,0 +1,248 @@
+/**
+ * A load generator process. The runner forks it and drives it over IPC (see `shared/protocol.ts`):
+ * open N SSE connections, count events towards a target, report when each client got there. It
+ * never publishes and never parses JSON on the hot path.
+ */
+import { now, sleep } from '../shared/clock.js';
+import { maxOpenFiles } from '../shared/limits.js';
+import type {
+  CollectResult,
+  ConnectResult,
+  LoadgenCommand,
+  LoadgenReply,
+  ReadSpec,
+  StreamResult,
+} from '../shared/protocol.js';
+import { SseConnection } from './connection.js';
+import { EventChecker } from './event-checker.js';
+
+const MAX_LATENCY_SAMPLES = 20_000;
+
+let connections: SseConnection[] = [];
+const latencies: number[] = [];
+
+function reply(message: LoadgenReply): void {
+  process.send?.(message);
+}
+
+function checkerFor(index: number, count: number, read: ReadSpec): EventChecker | undefined {
+  const sampled = index % read.sampleEvery === 0 || index === count - 1;
+  return sampled ? new EventChecker(read, read.mode === 'time' ? latencies : undefined) : undefined;
+}
+
+async function connect(cmd: Extract<LoadgenCommand, { type: 'connect' }>): Promise<ConnectResult> {
+  const started = now();
+  let next = 0;
+  let settled = 0;
+  let opened = 0;
+  let failed = 0;
+  let firstError: string | undefined;
+  let lastOpenAt = started;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, cmd.timeoutMs);
+    const launch = () => {
+      while (next < cmd.count && next - settled < cmd.concurrency) {
+        const index = next++;
+        const conn = new SseConnection({
+          port: cmd.port,
+          path: cmd.path,
+          checker: checkerFor(index, cmd.count, cmd.read),
+          onOpen: (error) => {
+            settled++;
+            if (error === undefined) {
+              opened++;
+              lastOpenAt = now();
+            } else {
+              failed++;
+              firstError ??= error;
+            }
+            if (settled === cmd.count) {
+              clearTimeout(timer);
+              resolve();
+            } else launch();
+          },
+          onProgress: noop,
+        });
+        connections.push(conn);
+      }
+    };
+    launch();
+  });
+  return {
+    type: 'connect',
+    opened,
+    failed: cmd.count - opened,
+    firstError:
+      firstError ?? (failed === 0 && opened < cmd.count ? 'connect timed out' : undefined),
+    elapsedMs: lastOpenAt - started,
+  };
+}
+
+function noop(): void {}
+
+function arm(events: number, read: ReadSpec): void {
+  latencies.length = 0;
+  for (const conn of connections) {
+    conn.arm(events);
+    // Order state carries across runs on the same connections; only the read spec changes.
+    conn.checker?.setRead(read);
+  }
+}
+
+async function collect(cmd: Extract<LoadgenCommand, { type: 'collect' }>): Promise<CollectResult> {
+  const deadline = now() + cmd.deadlineMs;
+  let lastTotal = -1;
+  let lastMoveAt = now();
+  let outcome: CollectResult['outcome'] = 'complete';
+  for (;;) {
+    let done = 0;
+    let total = 0;
+    for (const conn of connections) {
+      total += conn.count;
+      if (conn.reachedAt > 0 || conn.ended) done++;
+    }
+    const t = now();
+    if (total !== lastTotal) {
+      lastTotal = total;
+      lastMoveAt = t;
+    }
+    if (done === connections.length) break;
+    if (t > deadline) {
+      outcome = 'deadline';
+      break;
+    }
+    if (t - lastMoveAt > cmd.stallMs) {
+      outcome = 'stalled';
+      break;
+    }
+    await sleep(20);
+  }
+  if (outcome === 'complete') await sleep(cmd.graceMs);
+  return summarize(outcome);
+}
+
+function summarize(outcome: CollectResult['outcome']): CollectResult {
+  let exact = 0;
+  let minCount = Number.POSITIVE_INFINITY;
+  let maxCount = 0;
+  let totalEvents = 0;
+  let lastAt = 0;
+  let allReached = true;
+  let sampledClients = 0;
+  let orderErrors = 0;
+  let firstOrderError: string | undefined;
+  let closedEarly = 0;
+  for (const conn of connections) {
+    const count = conn.count;
+    totalEvents += count;
+    minCount = Math.min(minCount, count);
+    maxCount = Math.max(maxCount, count);
+    if (count === conn.target) exact++;
+    if (conn.ended) closedEarly++;
+    if (conn.reachedAt === 0) allReached = false;
+    else lastAt = Math.max(lastAt, conn.reachedAt);
+    if (conn.checker !== undefined) {
+      sampledClients++;
+      orderErrors += conn.checker.errors;
+      firstOrderError ??= conn.checker.firstError;
+    }
+  }
+  const final =
+    outcome === 'complete' && exact !== connections.length
+      ? closedEarly > 0
+        ? 'closed'
+        : outcome
+      : outcome;
+  return {
+    type: 'collect',
+    exact,
+    clients: connections.length,
+    minCount: connections.length === 0 ? 0 : minCount,
+    maxCount,
+    totalEvents,
+    lastAt: allReached ? lastAt : 0,
+    outcome: final,
+    sampledClients,
+    orderErrors,
+    firstOrderError,
+    latencies: thin(latencies.sort((a, b) => a - b)),
+    closedEarly,
+  };
+}
+
+/** Evenly spaced order statistics of a sorted array, keeping the maximum. */
+function thin(sorted: number[]): number[] {
+  if (sorted.length <= MAX_LATENCY_SAMPLES) return sorted;
+  const out: number[] = [];
+  const step = (sorted.length - 1) / (MAX_LATENCY_SAMPLES - 1);
+  for (let i = 0; i < MAX_LATENCY_SAMPLES; i++) out.push(sorted[Math.round(i * step)]!);
+  return out;
+}
+
+async function stream(cmd: Extract<LoadgenCommand, { type: 'stream' }>): Promise<StreamResult> {
+  const read: ReadSpec = { mode: 'seq', sampleEvery: 1 };
+  const checker = new EventChecker(read, undefined);
+  const startedAt = now();
+  let error: string | undefined;
+  let conn: SseConnection | undefined;
+  const finished = new Promise<void>((resolve) => {
+    conn = new SseConnection({
+      port: cmd.port,
+      path: cmd.path,
+      checker,
+      onOpen: (e) => {
+        error = e;
+      },
+      onProgress: (c) => {
+        if (c.ended) resolve();
+      },
+    });
+  });
+  const c = conn!;
+  c.arm(cmd.events);
+  await Promise.race([finished, sleep(cmd.deadlineMs)]);
+  if (!c.ended && error === undefined) error = 'stream did not end before the deadline';
+  c.close();
+  return {
+    type: 'stream',
+    status: c.status,
+    count: c.count,
+    startedAt,
+    lastAt: c.reachedAt || c.lastAt,
+    ended: c.ended,
+    orderErrors: checker.errors,
+    firstOrderError: checker.firstError,
+    error,
+  };
+}
+
+async function handle(cmd: LoadgenCommand): Promise<LoadgenReply> {
+  switch (cmd.type) {
+    case 'connect':
+      return connect(cmd);
+    case 'arm':
+      arm(cmd.events, cmd.read);
+      return { type: 'armed' };
+    case 'collect':
+      return collect(cmd);
+    case 'stream':
+      return stream(cmd);
+    case 'close':
+      for (const conn of connections) conn.close();
+      connections = [];
+      return { type: 'closed' };
+    case 'limits':
+      return { type: 'limits', maxOpenFiles: maxOpenFiles() };
+  }
+}
+
+process.on('message', (cmd: LoadgenCommand) => {
+  handle(cmd).then(reply, (error: unknown) =>
+    reply({
+      type: 'error',
+      message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    }),
+  );
+});
+// The runner went away: so do we. No orphan keeps sockets open.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,257 @@
+/** BENCHMARKS.md: figures, ratios against the batched baseline, the machine and the versions. */
+import { BASELINE_ID, type ContenderInfo } from '../runner/contenders.js';
+import type { BurstPlan, Plan } from '../runner/plan.js';
+import {
+  type BurstCell,
+  type Cell,
+  median,
+  type Results,
+  type StreamCell,
+} from '../runner/results.js';
+import type { Environment } from './environment.js';
+import { bytes, count, ms, percent, rate, ratio, table } from './format.js';
+
+export interface ReportInput {
+  readonly plan: Plan;
+  readonly contenders: readonly ContenderInfo[];
+  readonly results: Results;
+  readonly env: Environment;
+  readonly command: string;
+  readonly durationMs: number;
+}
+
+const PACKAGE_LABELS: Record<string, string> = {
+  zod: 'zod (express-zod-api, tRPC input)',
+  'zod-workspace': 'zod (ssekit)',
+};
+
+function label(contenders: readonly ContenderInfo[], id: string): string {
+  return contenders.find((c) => c.id === id)?.label ?? id;
+}
+
+function status(cell: Cell): string {
+  return cell.status === 'ok'
+    ? ''
+    : `**${cell.status}**${cell.note ? `: ${firstLine(cell.note)}` : ''}`;
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 160 ? `${line.slice(0, 157)}…` : line;
+}
+
+function rates(cell: Cell): number | undefined {
+  const values = (cell as BurstCell | StreamCell).rates;
+  return values === undefined || values.length === 0 ? undefined : median(values);
+}
+
+function baselineOf<T extends Cell>(cells: readonly T[], value: (cell: T) => number | undefined) {
+  const base = cells.find((c) => c.contender === BASELINE_ID);
+  return base?.status === 'ok' ? value(base) : undefined;
+}
+
+function burstTitle(plan: BurstPlan): string {
+  return `${count(plan.clients)} clients × ${count(plan.events)} events, ${plan.batch} per tick`;
+}
+
+function spread(cell: Cell): string {
+  const values = (cell as BurstCell).rates ?? [];
+  if (values.length < 2) return values.length === 1 ? '1 run' : '';
+  return `${values.length} runs, ${rate(Math.min(...values))} – ${rate(Math.max(...values))}`;
+}
+
+function burstSection(input: ReportInput): string[] {
+  const out: string[] = [];
+  const headline = input.results.bursts.find((b) => b.plan.headline) ?? input.results.bursts[0];
+  if (headline !== undefined) {
+    const base = baselineOf(headline.cells, rates);
+    out.push(`## Headline: burst fan-out, ${burstTitle(headline.plan)}`, '');
+    out.push(
+      table(
+        ['contender', 'events delivered / s', `vs ${BASELINE_ID}`, 'runs', 'notes'],
+        headline.cells.map((c) => [
+          label(input.contenders, c.contender),
+          rate(rates(c)),
+          ratio(rates(c), base),
+          spread(c),
+          status(c),
+        ]),
+      ),
+      '',
+    );
+  }
+  if (input.results.bursts.length > 1) {
+    out.push(
+      '## Burst fan-out, every size',
+      '',
+      'Median events delivered per second, and the ratio to the batched baseline of the same column.',
+      '',
+    );
+    const header = ['contender', ...input.results.bursts.map((b) => burstTitle(b.plan))];
+    const rows = input.contenders.map((c) => [
+      c.label,
+      ...input.results.bursts.map((b) => {
+        const cell = b.cells.find((x) => x.contender === c.id);
+        if (cell === undefined) return '—';
+        if (cell.status !== 'ok') return `**${cell.status}**`;
+        return `${rate(rates(cell))} (${ratio(rates(cell), baselineOf(b.cells, rates))})`;
+      }),
+    ]);
+    out.push(table(header, rows), '');
+  }
+  return out;
+}
+
+function steadySection(input: ReportInput): string[] {
+  const out: string[] = [];
+  for (const { plan, cells } of input.results.steady) {
+    out.push(
+      `## Steady rate: ${count(plan.clients)} clients × ${count(plan.rate)} events/s for ${plan.durationMs / 1000} s`,
+      '',
+      `Publish-to-receive latency of about 100 sampled clients, the first ${plan.warmupMs / 1000} s left out. ` +
+        `*Overloaded*: deliveries were still arriving ${plan.drainMs / 1000} s after the last publish.`,
+      '',
+      table(
+        ['contender', 'p50', 'p99', 'max', 'delivered', 'max publish lag', 'notes'],
+        cells.map((c) => [
+          label(input.contenders, c.contender),
+          ms(c.p50Ms),
+          ms(c.p99Ms),
+          ms(c.maxMs),
+          percent(c.delivered),
+          ms(c.maxPublishLagMs),
+          status(c),
+        ]),
+      ),
+      '',
+    );
+  }
+  return out;
+}
+
+function connectionsSection(input: ReportInput): string[] {
+  const cells = input.results.connections;
+  if (cells.length === 0) return [];
+  const n = cells.find((c) => c.count !== undefined)?.count ?? input.plan.connections.count;
+  const base = baselineOf(cells, (c) => c.setupRate);
+  return [
+    `## Connections: ${count(n)} idle subscribers`,
+    '',
+    `Setup: connections per second opened and answered (first response byte), ${input.plan.connections.concurrency} being opened at a time. ` +
+      'Memory: the server process measures itself after full GCs (`--expose-gc`), idle connections against the same process with none.',
+    '',
+    table(
+      [
+        'contender',
+        'setup',
+        `vs ${BASELINE_ID}`,
+        'heap / connection',
+        'RSS / connection',
+        'heap kept after close',
+        'notes',
+      ],
+      cells.map((c) => [
+        label(input.contenders, c.contender),
+        rate(c.setupRate),
+        ratio(c.setupRate, base),
+        bytes(c.heapPerConnBytes),
+        bytes(c.rssPerConnBytes),
+        bytes(c.retainedHeapPerConnBytes),
+        status(c),
+      ]),
+    ),
+    '',
+  ];
+}
+
+function streamSection(input: ReportInput): string[] {
+  const cells = input.results.stream;
+  if (cells.length === 0) return [];
+  const base = baselineOf(cells, rates);
+  return [
+    `## RPC stream: one client, one stream of ${count(input.plan.stream.events)} events`,
+    '',
+    'An async generator on the server yields the events; the rate runs from the request to the last event.',
+    '',
+    table(
+      ['contender', 'events / s', `vs ${BASELINE_ID}`, 'runs', 'notes'],
+      cells.map((c) => [
+        label(input.contenders, c.contender),
+        rate(rates(c)),
+        ratio(rates(c), base),
+        spread(c),
+        status(c),
+      ]),
+    ),
+    '',
+  ];
+}
+
+function problems(input: ReportInput): string[] {
+  const all: { scenario: string; cell: Cell }[] = [
+    ...input.results.bursts.flatMap((b) =>
+      b.cells.map((cell) => ({ scenario: `burst ${burstTitle(b.plan)}`, cell })),
+    ),
+    ...input.results.steady.flatMap((s) =>
+      s.cells.map((cell) => ({ scenario: `steady ${s.plan.clients} × ${s.plan.rate}/s`, cell })),
+    ),
+    ...input.results.connections.map((cell) => ({ scenario: 'connections', cell })),
+    ...input.results.stream.map((cell) => ({ scenario: 'RPC stream', cell })),
+  ].filter(
+    (x) =>
+      x.cell.status === 'failed' ||
+      x.cell.status === 'unavailable' ||
+      x.cell.status === 'overloaded',
+  );
+  if (all.length === 0) return [];
+  const seen = new Set<string>();
+  const lines = ['## Problems and gaps', ''];
+  for (const { scenario, cell } of all) {
+    const key = `${cell.contender}|${cell.status}|${cell.note}`;
+    if (cell.status === 'unavailable' && seen.has(key)) continue;
+    seen.add(key);
+    const where = cell.status === 'unavailable' ? 'every scenario' : scenario;
+    lines.push(
+      `- ${label(input.contenders, cell.contender)}, ${where}: **${cell.status}**. ${(cell.note ?? '').trim()}`,
+    );
+  }
+  lines.push('');
+  return lines;
+}
+
+export function renderMarkdown(input: ReportInput): string {
+  const { env } = input;
+  return [
+    '# Benchmarks',
+    '',
+    `Written by \`${input.command}\` on ${env.date} (${input.plan.mode} plan, ${(input.durationMs / 60_000).toFixed(1)} min), ` +
+      `at commit ${env.commit}. How each figure is measured: [apps/bench/README.md](apps/bench/README.md). ` +
+      'Every contender is a server process of its own, fed by the same control endpoint and read by the same ' +
+      'load generator process; compare the ratios, not the absolute figures, across machines.',
+    '',
+    ...burstSection(input),
+    ...steadySection(input),
+    ...connectionsSection(input),
+    ...streamSection(input),
+    ...problems(input),
+    '## Machine',
+    '',
+    table(
+      ['cpu', 'cores', 'memory', 'os', 'node'],
+      [[env.cpu, String(env.cores), `${env.memoryGiB} GiB`, env.os, env.node]],
+    ),
+    '',
+    '## Contenders and versions',
+    '',
+    table(
+      ['contender', 'what runs'],
+      input.contenders.map((c) => [c.label, c.description]),
+    ),
+    '',
+    table(
+      ['package', 'version'],
+      Object.entries(env.versions).map(([name, v]) => [PACKAGE_LABELS[name] ?? name, v]),
+    ),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,168 @@
+/**
+ * `pnpm bench` — every contender through every scenario, one server process at a time, and the
+ * report: BENCHMARKS.md at the repository root (full plan) or results/quick.md (`--quick`).
+ *
+ * Options: `--quick`, `--only=ssekit,batched`, `--scenarios=burst,steady,connections,stream`,
+ * `--loadgens=N` (load generator processes, default 1), `--out=FILE`.
+ * Exits 1 when a contender delivered a wrong number of events (or out of order), crashed, or
+ * refused connections; an unavailable contender or an overloaded one is reported, not a failure.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { environment } from './report/environment.js';
+import { renderMarkdown } from './report/markdown.js';
+import { CONTENDERS } from './runner/contenders.js';
+import { LoadgenPool } from './runner/loadgens.js';
+import { FULL, QUICK } from './runner/plan.js';
+import type { Cell, Results } from './runner/results.js';
+import { runBurst } from './scenarios/burst.js';
+import type { ScenarioContext } from './scenarios/common.js';
+import { runConnections } from './scenarios/connections.js';
+import { runSteady } from './scenarios/steady.js';
+import { runStream } from './scenarios/stream.js';
+
+const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
+const REPO_DIR = resolve(BENCH_DIR, '../..');
+const SCENARIOS = ['burst', 'steady', 'stream', 'connections'] as const;
+
+function option(name: string): string | undefined {
+  const prefix = `--${name}=`;
+  return process.argv.find((a) => a.startsWith(prefix))?.slice(prefix.length);
+}
+
+const quick = process.argv.includes('--quick');
+const plan = quick ? QUICK : FULL;
+const only = option('only')?.split(',');
+const contenders = CONTENDERS.filter((c) => only === undefined || only.includes(c.id));
+const scenarios = option('scenarios')?.split(',') ?? [...SCENARIOS];
+const unknown = [
+  ...(only ?? []).filter((id) => !CONTENDERS.some((c) => c.id === id)),
+  ...scenarios.filter((s) => !(SCENARIOS as readonly string[]).includes(s)),
+];
+if (unknown.length > 0) {
+  console.error(`unknown contender or scenario: ${unknown.join(', ')}`);
+  process.exit(2);
+}
+const out = resolve(
+  option('out') ?? (quick ? `${BENCH_DIR}/results/quick.md` : `${REPO_DIR}/BENCHMARKS.md`),
+);
+const pool = new LoadgenPool(Number(option('loadgens') ?? 1));
+const started = Date.now();
+
+function log(line: string): void {
+  const t = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
+  console.log(`[${t}s] ${line}`);
+}
+
+function show(scenario: string, cell: Cell, figures: string): void {
+  const note =
+    cell.status === 'ok' ? '' : ` ${cell.status.toUpperCase()}${cell.note ? `: ${cell.note}` : ''}`;
+  log(`${scenario.padEnd(34)} ${cell.contender.padEnd(16)} ${figures}${note}`);
+}
+
+const fmt = (n: number | undefined, unit = '') =>
+  n === undefined ? '—' : `${Math.round(n).toLocaleString('en-US')}${unit}`;
+
+async function main(): Promise<Results> {
+  const ctx: ScenarioContext = { pool, plan, log };
+  const results: Results = { bursts: [], steady: [], connections: [], stream: [] };
+  const neededFiles =
+    Math.ceil(Math.max(plan.connections.count, ...plan.bursts.map((b) => b.clients)) / pool.size) +
+    64;
+  const loadgenFiles = await pool.maxOpenFiles();
+  log(
+    `${contenders.length} contenders, ${plan.mode} plan; load generator open-file limit ${loadgenFiles} (need ${neededFiles})`,
+  );
+
+  if (scenarios.includes('burst')) {
+    for (const burst of plan.bursts) {
+      const cells = [];
+      for (const c of contenders) {
+        const cell = await runBurst(ctx, c, burst);
+        const r = 'rates' in cell ? (cell.rates as number[]) : [];
+        show(
+          `burst ${burst.clients}×${burst.events}/${burst.batch}`,
+          cell,
+          r.map((x) => fmt(x, '/s')).join(' '),
+        );
+        cells.push(cell);
+      }
+      results.bursts.push({ plan: burst, cells });
+    }
+  }
+  if (scenarios.includes('steady')) {
+    for (const steady of plan.steady) {
+      const cells = [];
+      for (const c of contenders) {
+        const cell = await runSteady(ctx, c, steady);
+        const f = cell as import('./runner/results.js').SteadyCell;
+        show(
+          `steady ${steady.clients}×${steady.rate}/s`,
+          cell,
+          `p50 ${f.p50Ms?.toFixed(2)} p99 ${f.p99Ms?.toFixed(2)} max ${f.maxMs?.toFixed(1)} ms`,
+        );
+        cells.push(cell);
+      }
+      results.steady.push({ plan: steady, cells });
+    }
+  }
+  if (scenarios.includes('stream')) {
+    for (const c of contenders) {
+      const cell = await runStream(ctx, c, plan.stream.events);
+      const r = 'rates' in cell ? (cell.rates as number[]) : [];
+      show(`stream ${plan.stream.events}`, cell, r.map((x) => fmt(x, '/s')).join(' '));
+      results.stream.push(cell);
+    }
+  }
+  if (scenarios.includes('connections')) {
+    for (const c of contenders) {
+      const cell = await runConnections(ctx, c, plan.connections.count);
+      const f = cell as import('./runner/results.js').ConnectionsCell;
+      show(
+        `connections ${plan.connections.count}`,
+        cell,
+        `${fmt(f.setupRate, '/s')} heap ${fmt(f.heapPerConnBytes, ' B')} rss ${fmt(f.rssPerConnBytes, ' B')}`,
+      );
+      results.connections.push(cell);
+    }
+  }
+  return results;
+}
+
+function failures(results: Results): Cell[] {
+  return [
+    ...results.bursts.flatMap((b) => b.cells),
+    ...results.steady.flatMap((s) => s.cells),
+    ...results.connections,
+    ...results.stream,
+  ].filter((c) => c.status === 'failed');
+}
+
+try {
+  const results = await main();
+  const command = `pnpm bench${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
+  const markdown = renderMarkdown({
+    plan,
+    contenders,
+    results,
+    env: environment(contenders),
+    command,
+    durationMs: Date.now() - started,
+  });
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, markdown);
+  mkdirSync(`${BENCH_DIR}/results`, { recursive: true });
+  writeFileSync(`${BENCH_DIR}/results/${plan.mode}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  log(`wrote ${relative(process.cwd(), out)}`);
+  const failed = failures(results);
+  if (failed.length > 0) {
+    log(`${failed.length} failed: ${[...new Set(failed.map((c) => c.contender))].join(', ')}`);
+    process.exitCode = 1;
+  }
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  await pool.stop();
+}

@@ -1,0 +1,58 @@
+/** The contenders: a server script each, and the packages whose versions the report lists. */
+export interface ContenderInfo {
+  readonly id: string;
+  readonly label: string;
+  readonly script: string;
+  /** Packages in apps/bench/node_modules that make up this contender, for the versions table. */
+  readonly packages: readonly string[];
+  readonly description: string;
+}
+
+export const CONTENDERS: readonly ContenderInfo[] = [
+  {
+    id: 'batched',
+    label: 'batched (node:http)',
+    script: 'batched.ts',
+    packages: [],
+    description: 'hand-written: serialise once, one buffer per tick, one write per client per tick',
+  },
+  {
+    id: 'naive',
+    label: 'naive (node:http)',
+    script: 'naive.ts',
+    packages: [],
+    description: 'hand-written: serialise once, one write per event per client',
+  },
+  {
+    id: 'better-sse',
+    label: 'better-sse',
+    script: 'better-sse.ts',
+    packages: ['better-sse'],
+    description: 'Channel.broadcast to Sessions on node:http',
+  },
+  {
+    id: 'trpc',
+    label: 'tRPC',
+    script: 'trpc.ts',
+    packages: ['@trpc/server', 'express'],
+    description:
+      'SSE subscriptions (tracked ids) on the express adapter, an EventEmitter broadcast',
+  },
+  {
+    id: 'express-zod-api',
+    label: 'express-zod-api',
+    script: 'express-zod-api.ts',
+    packages: ['express-zod-api', 'express', 'zod'],
+    description: 'EventStreamFactory endpoints on express, emit per subscriber',
+  },
+  {
+    id: 'ssekit',
+    label: 'ssekit',
+    script: 'ssekit.ts',
+    packages: ['@ssekit/server', '@ssekit/core', 'express', 'zod-workspace'],
+    description: 'createSseServer, in-memory broker, validation on, express router',
+  },
+];
+
+/** Ratios in the report are against this contender. */
+export const BASELINE_ID = 'batched';

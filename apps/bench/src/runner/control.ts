@@ -1,0 +1,80 @@
+/** The runner's side of the servers' control endpoints (see `servers/harness.ts`). */
+import { sleep } from '../shared/clock.js';
+
+export interface ServerRun {
+  kind: 'burst' | 'steady';
+  startedAt: number;
+  endedAt: number;
+  planned: number;
+  published: number;
+  maxLagMs: number;
+}
+
+export interface ServerStats {
+  subscribers: number;
+  published: number;
+  lastRun: ServerRun | undefined;
+}
+
+export interface ServerMemory {
+  heapUsed: number;
+  rss: number;
+  external: number;
+  arrayBuffers: number;
+  subscribers: number;
+}
+
+async function call<T>(
+  port: number,
+  method: 'GET' | 'POST',
+  path: string,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const body = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${body}`);
+  return JSON.parse(body) as T;
+}
+
+export const control = {
+  stats: (port: number) => call<ServerStats>(port, 'GET', '/control/stats'),
+  memory: (port: number) => call<ServerMemory>(port, 'GET', '/control/memory'),
+  burst: (port: number, count: number, batch: number) =>
+    call<ServerRun>(port, 'POST', `/control/burst?count=${count}&batch=${batch}`),
+  steady: (port: number, rate: number, durationMs: number) =>
+    call<ServerRun>(port, 'POST', `/control/steady?rate=${rate}&durationMs=${durationMs}`),
+};
+
+/** Poll until the server holds `count` subscribers; returns the last count seen. */
+export async function waitForSubscribers(
+  port: number,
+  count: number,
+  timeoutMs: number,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = -1;
+  while (Date.now() < deadline) {
+    seen = (await control.stats(port)).subscribers;
+    if (seen === count) return seen;
+    await sleep(50);
+  }
+  return seen;
+}
+
+/** Poll until the last burst or steady run has published everything; returns it. */
+export async function waitForRunEnd(
+  port: number,
+  timeoutMs: number,
+): Promise<ServerRun | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  let run: ServerRun | undefined;
+  while (Date.now() < deadline) {
+    run = (await control.stats(port)).lastRun;
+    if (run !== undefined && run.endedAt > 0) return run;
+    await sleep(50);
+  }
+  return run;
+}

@@ -1,0 +1,61 @@
+/** What a run measures: the full plan for BENCHMARKS.md, the quick one for CI. */
+export interface BurstPlan {
+  readonly clients: number;
+  readonly events: number;
+  /** Events published per event-loop tick. */
+  readonly batch: number;
+  /** Repetitions on the same connections (fewer when one takes long); the median is reported. */
+  readonly reps: number;
+  readonly headline: boolean;
+}
+
+export interface SteadyPlan {
+  readonly clients: number;
+  /** Events per second, published evenly (1 ms timer). */
+  readonly rate: number;
+  readonly durationMs: number;
+  /** Latencies of events published in the first `warmupMs` are not counted. */
+  readonly warmupMs: number;
+  /** After the last publish, how long a contender may take to deliver before it counts as overloaded. */
+  readonly drainMs: number;
+}
+
+export interface Plan {
+  readonly mode: 'quick' | 'full';
+  readonly bursts: readonly BurstPlan[];
+  readonly steady: readonly SteadyPlan[];
+  readonly connections: { readonly count: number; readonly concurrency: number };
+  readonly stream: { readonly events: number; readonly reps: number };
+  /** Counts that stop moving for this long are final: events were lost. */
+  readonly stallMs: number;
+  /** A repetition longer than this is the last one. */
+  readonly repBudgetMs: number;
+}
+
+export const FULL: Plan = {
+  mode: 'full',
+  bursts: [
+    { clients: 1000, events: 1000, batch: 100, reps: 3, headline: true },
+    { clients: 1000, events: 1000, batch: 1, reps: 3, headline: false },
+    { clients: 100, events: 10_000, batch: 100, reps: 3, headline: false },
+    { clients: 10_000, events: 100, batch: 100, reps: 3, headline: false },
+  ],
+  steady: [
+    { clients: 1000, rate: 100, durationMs: 10_000, warmupMs: 1000, drainMs: 10_000 },
+    { clients: 1000, rate: 1000, durationMs: 10_000, warmupMs: 1000, drainMs: 10_000 },
+  ],
+  connections: { count: 10_000, concurrency: 256 },
+  stream: { events: 100_000, reps: 3 },
+  stallMs: 10_000,
+  repBudgetMs: 20_000,
+};
+
+export const QUICK: Plan = {
+  mode: 'quick',
+  bursts: [{ clients: 50, events: 200, batch: 20, reps: 1, headline: true }],
+  steady: [{ clients: 20, rate: 200, durationMs: 1000, warmupMs: 200, drainMs: 3000 }],
+  connections: { count: 200, concurrency: 64 },
+  stream: { events: 2000, reps: 1 },
+  stallMs: 5000,
+  repBudgetMs: 5000,
+};

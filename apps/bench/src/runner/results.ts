@@ -1,0 +1,74 @@
+/** What each scenario records per contender. `failed` is the only status that fails the run. */
+export type Status =
+  /** Measured, every event delivered once and in order. */
+  | 'ok'
+  /** Wrong count, wrong order, a crash or a refused connection: the run exits non-zero. */
+  | 'failed'
+  /** The contender cannot run here (its package does not load): reported, not a failure. */
+  | 'unavailable'
+  /** Still delivering at the deadline of a steady-rate run: it cannot keep up with that rate. */
+  | 'overloaded'
+  /** The scenario does not apply to this contender. */
+  | 'n/a';
+
+export interface Cell {
+  readonly contender: string;
+  readonly status: Status;
+  /** Why not ok, or a remark worth printing next to the figures. */
+  readonly note?: string;
+}
+
+export interface BurstCell extends Cell {
+  /** Events delivered per second, one per repetition. */
+  readonly rates?: readonly number[];
+}
+
+export interface SteadyCell extends Cell {
+  readonly p50Ms?: number;
+  readonly p99Ms?: number;
+  readonly maxMs?: number;
+  readonly samples?: number;
+  /** Share of the planned deliveries that arrived. */
+  readonly delivered?: number;
+  /** Largest delay of a publish behind its schedule, in the server. */
+  readonly maxPublishLagMs?: number;
+}
+
+export interface ConnectionsCell extends Cell {
+  readonly count?: number;
+  /** Connections per second opened and answered (first response byte). */
+  readonly setupRate?: number;
+  readonly heapPerConnBytes?: number;
+  readonly rssPerConnBytes?: number;
+  /** Heap still held per connection after every client left and a GC ran. */
+  readonly retainedHeapPerConnBytes?: number;
+  /** Subscribers the server still counted 5 s after every client left. */
+  readonly leftOver?: number;
+}
+
+export interface StreamCell extends Cell {
+  readonly rates?: readonly number[];
+}
+
+export interface Results {
+  readonly bursts: { readonly plan: import('./plan.js').BurstPlan; readonly cells: BurstCell[] }[];
+  readonly steady: {
+    readonly plan: import('./plan.js').SteadyPlan;
+    readonly cells: SteadyCell[];
+  }[];
+  readonly connections: ConnectionsCell[];
+  readonly stream: StreamCell[];
+}
+
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The value at quantile `q` of sorted samples (nearest rank). */
+export function quantile(sorted: readonly number[], q: number): number | undefined {
+  if (sorted.length === 0) return undefined;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}

@@ -1,0 +1,49 @@
+import type { ServerHello } from '../shared/protocol.js';
+import type { ContenderInfo } from './contenders.js';
+import { startServer } from './processes.js';
+import type { Cell } from './results.js';
+
+type Ready = Extract<ServerHello, { type: 'ready' }>;
+
+/** Contenders found unavailable once are not started again. */
+const unavailable = new Map<string, string>();
+
+/**
+ * Start the contender's server, run `body` against it, stop it. A contender that reports itself
+ * unavailable gives an `unavailable` cell; a throw, or a server that died meanwhile, a `failed` one
+ * with the tail of its stderr.
+ */
+export async function withServer<TCell extends Cell>(
+  contender: ContenderInfo,
+  body: (hello: Ready) => Promise<TCell>,
+): Promise<TCell | Cell> {
+  const known = unavailable.get(contender.id);
+  if (known !== undefined) return { contender: contender.id, status: 'unavailable', note: known };
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    server = await startServer(contender.script);
+    if (server.hello.type === 'unavailable') {
+      unavailable.set(contender.id, server.hello.reason);
+      return { contender: contender.id, status: 'unavailable', note: server.hello.reason };
+    }
+    const cell = await body(server.hello);
+    if (!server.alive()) {
+      return { contender: contender.id, status: 'failed', note: `server died\n${server.stderr()}` };
+    }
+    return cell;
+  } catch (error) {
+    const died =
+      server !== undefined && !server.alive() ? ` (server died)\n${server.stderr()}` : '';
+    return {
+      contender: contender.id,
+      status: 'failed',
+      note: `${(error as Error).message}${died}`,
+    };
+  } finally {
+    await server?.stop();
+  }
+}
+
+export function isUnavailable(contenderId: string): boolean {
+  return unavailable.has(contenderId);
+}

@@ -1,0 +1,48 @@
+import { waitForSubscribers } from '../runner/control.js';
+import type { LoadgenPool } from '../runner/loadgens.js';
+import type { Plan } from '../runner/plan.js';
+import type { ReadSpec, ServerHello } from '../shared/protocol.js';
+
+export type Ready = Extract<ServerHello, { type: 'ready' }>;
+
+export interface ScenarioContext {
+  readonly pool: LoadgenPool;
+  readonly plan: Plan;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Open `clients` subscriptions and wait until the server has registered every one: a burst that
+ * starts earlier would be lost on the late ones through no fault of the contender.
+ */
+export async function subscribeAll(
+  ctx: ScenarioContext,
+  hello: Ready,
+  clients: number,
+  read: ReadSpec,
+): Promise<{ elapsedMs: number }> {
+  if (!(hello.maxOpenFiles >= clients + 64)) {
+    throw new Error(
+      `the server may open ${hello.maxOpenFiles} files, too few for ${clients} connections: raise ulimit -n`,
+    );
+  }
+  const opened = await ctx.pool.connect({
+    port: hello.port,
+    path: hello.subscribePath,
+    count: clients,
+    concurrency: ctx.plan.connections.concurrency,
+    read,
+    timeoutMs: 60_000,
+  });
+  if (opened.failed > 0) {
+    throw new Error(`${opened.failed} of ${clients} subscriptions failed: ${opened.firstError}`);
+  }
+  const seen = await waitForSubscribers(hello.port, clients, 15_000);
+  if (seen !== clients) throw new Error(`the server registered ${seen} of ${clients} subscribers`);
+  return { elapsedMs: opened.elapsedMs };
+}
+
+/** About 50 fully checked clients, whatever the total. */
+export function sampleEvery(clients: number, target = 50): number {
+  return Math.max(1, Math.floor(clients / target));
+}

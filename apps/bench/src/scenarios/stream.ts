@@ -1,0 +1,43 @@
+/**
+ * RPC stream throughput: one client, one request, M events produced by an async generator on the
+ * server, the rate from the request to the last event.
+ */
+import type { ContenderInfo } from '../runner/contenders.js';
+import type { Cell, StreamCell } from '../runner/results.js';
+import { withServer } from '../runner/with-server.js';
+import type { ScenarioContext } from './common.js';
+
+export function runStream(
+  ctx: ScenarioContext,
+  contender: ContenderInfo,
+  events: number,
+): Promise<StreamCell | Cell> {
+  return withServer(contender, async (hello): Promise<StreamCell | Cell> => {
+    if (hello.streamPath === undefined) return { contender: contender.id, status: 'n/a' };
+    const path = hello.streamPath.replace('{count}', String(events));
+    const rates: number[] = [];
+    for (let rep = 0; rep < ctx.plan.stream.reps; rep++) {
+      const got = await ctx.pool.stream({ port: hello.port, path, events, deadlineMs: 120_000 });
+      const problems = [
+        got.status !== 200 ? `HTTP ${got.status}` : undefined,
+        got.count !== events ? `${got.count} of ${events} events` : undefined,
+        got.orderErrors > 0
+          ? `${got.orderErrors} order errors, first: ${got.firstOrderError}`
+          : undefined,
+        !got.ended ? 'the stream did not end' : undefined,
+        got.error,
+      ].filter((p) => p !== undefined);
+      if (problems.length > 0) {
+        return {
+          contender: contender.id,
+          status: 'failed',
+          rates,
+          note: `repetition ${rep + 1}: ${problems.join('; ')}`,
+        };
+      }
+      rates.push(events / ((got.lastAt - got.startedAt) / 1000));
+      if (got.lastAt - got.startedAt > ctx.plan.repBudgetMs) break;
+    }
+    return { contender: contender.id, status: 'ok', rates };
+  });
+}

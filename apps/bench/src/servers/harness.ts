@@ -1,0 +1,175 @@
+/**
+ * What every contender's server shares: the listening socket, the control endpoints the runner
+ * drives, and the publishing loops. A contender only says how to serve a subscriber, how to publish
+ * one event, and how many subscribers it holds, so that every one of them runs the same workload.
+ *
+ * Control endpoints (all on the contender's own port):
+ * - `GET  /control/stats`                       subscribers, published count, last run's timings
+ * - `POST /control/burst?count=M&batch=K`       publish M events, K per event-loop tick
+ * - `POST /control/steady?rate=R&durationMs=D`  publish R events/s for D ms
+ * - `GET  /control/memory`                      heap and RSS after full GCs (needs --expose-gc)
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { now } from '../shared/clock.js';
+import { maxOpenFiles } from '../shared/limits.js';
+import type { ServerHello } from '../shared/protocol.js';
+import { makePrice, type PriceEvent, type PriceMode } from '../shared/workload.js';
+
+export interface Contender {
+  /** Serves everything outside `/control/`: a node listener or an express app. */
+  readonly handler: http.RequestListener;
+  readonly subscribePath: string;
+  /** An RPC stream of `{count}` events, if the contender has one. */
+  readonly streamPath?: string;
+  /** Broadcast one event to every subscriber. `seq` grows by one per event, from 1. */
+  publish(event: PriceEvent, seq: number): void;
+  /** Subscribers currently registered to receive broadcasts. */
+  subscribers(): number;
+}
+
+interface RunInfo {
+  kind: 'burst' | 'steady';
+  startedAt: number;
+  endedAt: number;
+  planned: number;
+  published: number;
+  /** Largest delay between an event's scheduled and actual publish time (steady only). */
+  maxLagMs: number;
+}
+
+let seq = 0;
+let lastRun: RunInfo | undefined;
+
+/** Say why this contender cannot run here, and exit: the runner reports it instead of failing. */
+export function unavailable(reason: string): never {
+  const hello: ServerHello = { type: 'unavailable', reason };
+  process.stdout.write(`${JSON.stringify(hello)}\n`);
+  process.exit(0);
+}
+
+function publishOne(contender: Contender, mode: PriceMode): void {
+  seq++;
+  const t = mode === 'time' ? now() : seq;
+  contender.publish(makePrice(seq, t), seq);
+}
+
+function burst(contender: Contender, count: number, batch: number): RunInfo {
+  const run: RunInfo = {
+    kind: 'burst',
+    startedAt: now(),
+    endedAt: 0,
+    planned: count,
+    published: 0,
+    maxLagMs: 0,
+  };
+  const step = () => {
+    if (run.published === 0) run.startedAt = now();
+    const end = Math.min(count, run.published + batch);
+    while (run.published < end) {
+      publishOne(contender, 'seq');
+      run.published++;
+    }
+    if (run.published < count) setImmediate(step);
+    else run.endedAt = now();
+  };
+  setImmediate(step);
+  return run;
+}
+
+function steady(contender: Contender, rate: number, durationMs: number): RunInfo {
+  const planned = Math.round((rate * durationMs) / 1000);
+  const run: RunInfo = {
+    kind: 'steady',
+    startedAt: now(),
+    endedAt: 0,
+    planned,
+    published: 0,
+    maxLagMs: 0,
+  };
+  const interval = 1000 / rate;
+  const timer = setInterval(() => {
+    const due = Math.min(planned, Math.floor((now() - run.startedAt) / interval) + 1);
+    while (run.published < due) {
+      const lag = now() - (run.startedAt + run.published * interval);
+      if (lag > run.maxLagMs) run.maxLagMs = lag;
+      publishOne(contender, 'time');
+      run.published++;
+    }
+    if (run.published >= planned) {
+      clearInterval(timer);
+      run.endedAt = now();
+    }
+  }, 1);
+  return run;
+}
+
+async function memory(): Promise<NodeJS.MemoryUsage> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('start the server with --expose-gc');
+  for (let i = 0; i < 4; i++) {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return process.memoryUsage();
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function control(contender: Contender, req: http.IncomingMessage, res: http.ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const num = (name: string) => Number(url.searchParams.get(name));
+  switch (`${req.method} ${url.pathname}`) {
+    case 'GET /control/stats':
+      json(res, 200, { subscribers: contender.subscribers(), published: seq, lastRun });
+      break;
+    case 'POST /control/burst':
+      lastRun = burst(contender, num('count'), Math.max(1, num('batch') || 1));
+      json(res, 200, lastRun);
+      break;
+    case 'POST /control/steady':
+      lastRun = steady(contender, num('rate'), num('durationMs'));
+      json(res, 200, lastRun);
+      break;
+    case 'GET /control/memory':
+      memory().then(
+        (usage) => json(res, 200, { ...usage, subscribers: contender.subscribers() }),
+        (error: Error) => json(res, 500, { error: error.message }),
+      );
+      break;
+    default:
+      json(res, 404, { error: 'unknown control endpoint' });
+  }
+}
+
+/**
+ * Listen on 127.0.0.1 on a free port, print the hello line, and exit when the runner closes our
+ * stdin (so that no server outlives its runner, even one killed with SIGKILL).
+ */
+export async function serve(contender: Contender): Promise<void> {
+  const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/control/')) control(contender, req, res);
+    else contender.handler(req, res);
+  });
+  server.listen({ host: '127.0.0.1', port: 0, backlog: 4096 });
+  await new Promise((resolve) => server.once('listening', resolve));
+  const hello: ServerHello = {
+    type: 'ready',
+    port: (server.address() as AddressInfo).port,
+    subscribePath: contender.subscribePath,
+    streamPath: contender.streamPath,
+    maxOpenFiles: maxOpenFiles(),
+  };
+  process.stdout.write(`${JSON.stringify(hello)}\n`);
+  process.stdin.resume();
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.on('close', () => process.exit(0));
+}
+
+/** An RPC stream's events: `count` workload events with `price` = 1, 2, 3… */
+export async function* ticks(count: number): AsyncGenerator<PriceEvent> {
+  for (let i = 1; i <= count; i++) yield makePrice(i, i);
+}

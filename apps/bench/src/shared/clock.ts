@@ -1,0 +1,13 @@
+/**
+ * Wall-clock milliseconds with sub-millisecond resolution. `performance.timeOrigin` is read from the
+ * system clock when the process starts, so two processes on one machine agree to well under a
+ * millisecond: the load generator subtracts a server's timestamps from its own.
+ */
+export function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** Resolve after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
