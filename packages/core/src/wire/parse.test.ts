@@ -130,6 +130,24 @@ describe('createParser: fields', () => {
   });
 });
 
+describe('createParser: ssekit topic field', () => {
+  it('puts the topic: field on its event only', () => {
+    const result = parseChunks([
+      'topic: AAPL\nevent: price\ndata: 1\n\ndata: 2\n\ntopic:\ndata: 3\n\n',
+    ]);
+    expect(result.events).toEqual([
+      { type: 'price', data: '1', lastEventId: '', topic: 'AAPL' },
+      msg('2'),
+      { type: 'message', data: '3', lastEventId: '', topic: '' },
+    ]);
+    expect('topic' in result.events[1]!).toBe(false);
+  });
+
+  it('forgets the topic of a block without data', () => {
+    expect(parseChunks(['topic: AAPL\n\ndata: x\n\n']).events[0]).not.toHaveProperty('topic');
+  });
+});
+
 describe('createParser: last event id', () => {
   it('starts from the lastEventId option', () => {
     const result = parseChunks(['data: a\n\nid: 2\ndata: b\n\n'], { lastEventId: '1' });

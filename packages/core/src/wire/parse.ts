@@ -112,9 +112,13 @@ export function createParser(options: ParserOptions): Parser {
       data,
       lastEventId,
     };
+    // Fix: the `topic:` field was read but never put on the event (nor cleared after it), so clients
+    // could not route topic subscriptions.
+    if (topic !== undefined) event.topic = topic;
     data = '';
     hasData = false;
     eventType = '';
+    topic = undefined;
     onEvent(event);
   }
 

@@ -30,6 +30,7 @@ const frame: fc.Arbitrary<SseFrame> = fc.record(
   {
     id: fieldString,
     event: fieldString,
+    topic: fieldString,
     data: dataString,
     retry: fc.nat({ max: 100_000 }),
   },
@@ -57,12 +58,14 @@ function expectedFor(items: { comment: string | null; frame: SseFrame }[]): Expe
     if (comment !== null) expected.comments.push(...comment.split(LINE_BREAK));
     if (frame.retry !== undefined) expected.retries.push(frame.retry);
     if (frame.id !== undefined) lastEventId = frame.id;
-    expected.events.push({
+    const event: ParsedEvent = {
       type: frame.event === undefined || frame.event === '' ? 'message' : frame.event,
       // The encoder splits on any line end and the parser joins with LF.
       data: frame.data.split(LINE_BREAK).join('\n'),
       lastEventId,
-    });
+    };
+    if (frame.topic !== undefined) event.topic = frame.topic;
+    expected.events.push(event);
   }
   return expected;
 }
@@ -86,7 +89,7 @@ describe('encodeEvent → createParser', () => {
         const bytes = toBytes(encodeAll(items));
         const result = parseChunks(splitAt(bytes, scale(positions, bytes.length)));
         const expected = expectedFor(items);
-        expect(result.events).toEqual(expected.events);
+        expect(result.events).toStrictEqual(expected.events);
         expect(result.retries).toEqual(expected.retries);
         expect(result.comments).toEqual(expected.comments);
         expect(result.errors).toEqual([]);
@@ -100,7 +103,7 @@ describe('encodeEvent → createParser', () => {
       fc.property(stream, cuts, (items, positions) => {
         const text = encodeAll(items);
         const result = parseChunks(splitAt(text, scale(positions, text.length)));
-        expect(result.events).toEqual(expectedFor(items).events);
+        expect(result.events).toStrictEqual(expectedFor(items).events);
       }),
       { numRuns: NUM_RUNS },
     );
