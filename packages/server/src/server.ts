@@ -1,6 +1,5 @@
 import {
   type AnyContract,
-  checkEventName,
   type EventData,
   type EventName,
   encodeData,
@@ -169,7 +168,6 @@ export function createSseServer<
       const schema = Object.hasOwn(contract.events, name) ? contract.events[name] : undefined;
       if (!schema)
         throw new SseError(SseErrorCode.UNKNOWN_EVENT, `Unknown event ${JSON.stringify(name)}`);
-      checkEventName(name, 'publish');
       const topic = publishOptions?.topic;
       if (
         topic !== undefined &&

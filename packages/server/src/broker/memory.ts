@@ -44,13 +44,15 @@ export class MemoryBroker implements Broker<string> {
 
   constructor(options: MemoryBrokerOptions = {}) {
     this.epoch = options.epoch ?? createEpoch();
+    // Checked once here, so that append can build ids by concatenation on the hot path.
+    formatEventId(this.epoch, 0);
     this.#maxEvents = Math.max(0, options.maxEvents ?? 10_000);
     this.#maxAgeMs = options.maxAgeMs === undefined ? 300_000 : options.maxAgeMs;
   }
 
   append(entry: BrokerEntry): string {
     this.#seq += 1;
-    const id = formatEventId(this.epoch, this.#seq);
+    const id = `${this.epoch}-${this.#seq}`;
     const event: BrokerEvent = { id, event: entry.event, topic: entry.topic, data: entry.data };
     const now = Date.now();
     if (this.#maxEvents > 0) this.#log.push({ event, seq: this.#seq, at: now });

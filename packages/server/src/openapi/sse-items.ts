@@ -1,0 +1,86 @@
+import { ControlEvent } from '@ssekit/core';
+import { OWN_SCHEMAS, schemaRef } from './components.js';
+import type { JsonSchema } from './json-schema.js';
+
+/** One kind of event a stream carries: its name, the JSON Schema of its `data`, and docs. */
+export interface ItemEntry {
+  readonly event: string;
+  readonly data: JsonSchema;
+  readonly description?: string | undefined;
+  /** Whether every such event has an `id` (broadcast events do; RPC stream events may). */
+  readonly idRequired: boolean;
+}
+
+/**
+ * One entry of an `itemSchema`'s `oneOf`: [OpenAPI 3.2, Media Type Examples, "Server-Sent Event
+ * Streams"] `data` is a string whose content is JSON, described with `contentMediaType` and
+ * `contentSchema` (the wire form of the event's schema).
+ */
+function item(entry: ItemEntry): JsonSchema {
+  const required = entry.idRequired ? ['event', 'data', 'id'] : ['event', 'data'];
+  return {
+    type: 'object',
+    title: entry.event,
+    ...(entry.description === undefined ? {} : { description: entry.description }),
+    required,
+    properties: {
+      event: { const: entry.event },
+      id: {
+        type: 'string',
+        description: 'The event id: send it back as `Last-Event-ID` to resume after it.',
+      },
+      data: {
+        type: 'string',
+        contentMediaType: 'application/json',
+        contentSchema: entry.data,
+      },
+    },
+  };
+}
+
+/**
+ * The `itemSchema` of a `text/event-stream` response: the generic event schema narrowed to one entry
+ * per event name, as the specification's example does.
+ */
+export function itemSchema(entries: readonly ItemEntry[]): JsonSchema {
+  return {
+    $ref: `#/components/schemas/${OWN_SCHEMAS.event}`,
+    required: ['event'],
+    oneOf: entries.map(item),
+  };
+}
+
+/** `ssekit.reset`, which any broadcast stream may carry after a resume it could not honour. */
+export const resetEntry = (): ItemEntry => ({
+  event: ControlEvent.RESET,
+  data: schemaRef(OWN_SCHEMAS.reset),
+  description: 'The server could not resume from the id sent: resynchronise, live events follow.',
+  idRequired: true,
+});
+
+/** `ssekit.error` and `ssekit.end`, which close every RPC stream. */
+export const streamEndEntries = (): ItemEntry[] => [
+  {
+    event: ControlEvent.ERROR,
+    data: schemaRef(OWN_SCHEMAS.streamError),
+    description: 'The stream failed; it ends here and the client does not reconnect.',
+    idRequired: false,
+  },
+  {
+    event: ControlEvent.END,
+    data: schemaRef(OWN_SCHEMAS.streamEnd),
+    description: 'The stream finished; the client does not reconnect.',
+    idRequired: false,
+  },
+];
+
+/** A `200` response that is an event stream with this item schema. */
+export function streamResponse(description: string, entries: readonly ItemEntry[]): JsonSchema {
+  return {
+    description,
+    headers: {
+      'Cache-Control': { schema: { type: 'string', const: 'no-cache, no-transform' } },
+    },
+    content: { 'text/event-stream': { itemSchema: itemSchema(entries) } },
+  };
+}
