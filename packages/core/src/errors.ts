@@ -116,7 +116,11 @@ export class SseError extends Error {
 /** Data failed its zod schema. Thrown by `publish`, and reported by clients through `onError`. */
 export class SseValidationError extends SseError {
   override readonly name = 'SseValidationError';
-  constructor(event: string, issues: readonly SseIssue[], options: { cause?: unknown; message?: string } = {}) {
+  constructor(
+    event: string,
+    issues: readonly SseIssue[],
+    options: { cause?: unknown; message?: string } = {},
+  ) {
     super(
       SseErrorCode.VALIDATION_FAILED,
       options.message ?? `Invalid data for "${event}": ${formatIssues(issues)}`,
@@ -150,7 +154,10 @@ export function isSseErrorJson(value: unknown): value is SseErrorJson {
 }
 
 /** Rebuild an `SseError` on the client from its JSON form. Unknown codes become `INTERNAL`. */
-export function fromSseErrorJson(json: SseErrorJson, options: { status?: number; cause?: unknown } = {}): SseError {
+export function fromSseErrorJson(
+  json: SseErrorJson,
+  options: { status?: number; cause?: unknown } = {},
+): SseError {
   const known = Object.values(SseErrorCode) as string[];
   const code = known.includes(json.code) ? json.code : SseErrorCode.INTERNAL;
   return new SseError(code, json.message, {

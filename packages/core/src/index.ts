@@ -26,8 +26,8 @@ export type {
 } from './contract/types.js';
 export { type DecodeResult, decodeData, encodeData, toSseIssues } from './contract/validate.js';
 export {
-  fromSseErrorJson,
   formatIssues,
+  fromSseErrorJson,
   isSseErrorJson,
   SseError,
   SseErrorCode,

@@ -12,9 +12,13 @@ import { CODEC_META_KEY } from './iso-date.js';
  */
 export function bigintString() {
   return z
-    .codec(z.string().regex(/^-?(0|[1-9][0-9]*)$/, 'Expected a decimal integer string'), z.bigint(), {
-      decode: (text) => BigInt(text),
-      encode: (value) => value.toString(),
-    })
+    .codec(
+      z.string().regex(/^-?(0|[1-9][0-9]*)$/, 'Expected a decimal integer string'),
+      z.bigint(),
+      {
+        decode: (text) => BigInt(text),
+        encode: (value) => value.toString(),
+      },
+    )
     .meta({ [CODEC_META_KEY]: 'bigintString' });
 }

@@ -102,7 +102,10 @@ export function defineContract<
   for (const [name, stream] of Object.entries(streams)) {
     checkEventName(name, 'streams');
     if (typeof stream !== 'object' || stream === null || !isZodSchema(stream.input)) {
-      throw new SseError(SseErrorCode.INVALID_CONTRACT, `streams.${name}.input is not a zod schema`);
+      throw new SseError(
+        SseErrorCode.INVALID_CONTRACT,
+        `streams.${name}.input is not a zod schema`,
+      );
     }
     checkSchemas(stream.events, `streams.${name}.events`);
   }
@@ -111,5 +114,9 @@ export function defineContract<
 
 /** Whether a value is a contract made by `defineContract` (codegen uses it to find exports). */
 export function isContract(value: unknown): value is Contract {
-  return typeof value === 'object' && value !== null && (value as { '~ssekit'?: unknown })['~ssekit'] === 'contract';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { '~ssekit'?: unknown })['~ssekit'] === 'contract'
+  );
 }

@@ -13,9 +13,10 @@ export type EventData<TContract extends AnyContract, TName extends EventName<TCo
 >;
 
 /** An event's data as it travels in JSON (encoded: an ISO string for `isoDate()`). */
-export type EventWireData<TContract extends AnyContract, TName extends EventName<TContract>> = z.input<
-  TContract['events'][TName]
->;
+export type EventWireData<
+  TContract extends AnyContract,
+  TName extends EventName<TContract>,
+> = z.input<TContract['events'][TName]>;
 
 /** A tagged union over every broadcast event: `{ event: 'price', data: … } | { event: 'trade', data: … }`. */
 export type AnyEvent<TContract extends AnyContract> = {
@@ -26,13 +27,16 @@ export type AnyEvent<TContract extends AnyContract> = {
 export type StreamName<TContract extends AnyContract> = keyof TContract['streams'] & string;
 
 /** A stream's input as code sees it (decoded). */
-export type StreamInput<TContract extends AnyContract, TName extends StreamName<TContract>> = z.output<
-  TContract['streams'][TName]['input']
->;
+export type StreamInput<
+  TContract extends AnyContract,
+  TName extends StreamName<TContract>,
+> = z.output<TContract['streams'][TName]['input']>;
 
 /** The event names one RPC stream yields. */
-export type StreamEventName<TContract extends AnyContract, TName extends StreamName<TContract>> =
-  keyof TContract['streams'][TName]['events'] & string;
+export type StreamEventName<
+  TContract extends AnyContract,
+  TName extends StreamName<TContract>,
+> = keyof TContract['streams'][TName]['events'] & string;
 
 /** The decoded data of one event of one RPC stream. */
 export type StreamEventData<

@@ -17,11 +17,14 @@ export function toSseIssues(issues: readonly z.core.$ZodIssue[]): SseIssue[] {
  */
 export function encodeData(schema: z.ZodType, value: unknown, event: string): string {
   const result = z.safeEncode(schema, value as never);
-  if (!result.success) throw new SseValidationError(event, toSseIssues(result.error.issues), { cause: result.error });
+  if (!result.success)
+    throw new SseValidationError(event, toSseIssues(result.error.issues), { cause: result.error });
   const json = JSON.stringify(result.data);
   // JSON.stringify gives undefined for undefined, functions and symbols: nothing that parses back.
   if (json === undefined) {
-    throw new SseValidationError(event, [{ code: 'custom', path: [], message: 'Value has no JSON form' }]);
+    throw new SseValidationError(event, [
+      { code: 'custom', path: [], message: 'Value has no JSON form' },
+    ]);
   }
   return json;
 }
@@ -35,20 +38,33 @@ export type DecodeResult<T = unknown> =
  * Parse one event's JSON `data` and decode it with its schema (`z.decode`). Never throws: bad JSON
  * and schema mismatches come back as errors with codes `INVALID_JSON` and `VALIDATION_FAILED`.
  */
-export function decodeData<T = unknown>(schema: z.ZodType | undefined, data: string, event: string): DecodeResult<T> {
+export function decodeData<T = unknown>(
+  schema: z.ZodType | undefined,
+  data: string,
+  event: string,
+): DecodeResult<T> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(data);
   } catch (cause) {
     return {
       status: 'error',
-      error: new SseError(SseErrorCode.INVALID_JSON, `Event "${event}" carried data that is not JSON`, { event, cause }),
+      error: new SseError(
+        SseErrorCode.INVALID_JSON,
+        `Event "${event}" carried data that is not JSON`,
+        { event, cause },
+      ),
     };
   }
   if (!schema) return { status: 'ok', value: parsed as T };
   const result = z.safeDecode(schema, parsed as never);
   if (!result.success) {
-    return { status: 'error', error: new SseValidationError(event, toSseIssues(result.error.issues), { cause: result.error }) };
+    return {
+      status: 'error',
+      error: new SseValidationError(event, toSseIssues(result.error.issues), {
+        cause: result.error,
+      }),
+    };
   }
   return { status: 'ok', value: result.data as T };
 }

@@ -47,7 +47,10 @@ export function encodeEvent(frame: SseFrame): string {
   let out = '';
   if (frame.retry !== undefined) {
     if (!Number.isSafeInteger(frame.retry) || frame.retry < 0) {
-      throw new SseError(SseErrorCode.INVALID_FIELD, `SSE retry must be a non-negative integer, got ${frame.retry}`);
+      throw new SseError(
+        SseErrorCode.INVALID_FIELD,
+        `SSE retry must be a non-negative integer, got ${frame.retry}`,
+      );
     }
     out += `retry: ${frame.retry}\n`;
   }
@@ -90,7 +93,10 @@ export function encodeComment(text: string): string {
 /** Encode only a `retry:` field (sent once at connect). */
 export function encodeRetry(retryMs: number): string {
   if (!Number.isSafeInteger(retryMs) || retryMs < 0) {
-    throw new SseError(SseErrorCode.INVALID_FIELD, `SSE retry must be a non-negative integer, got ${retryMs}`);
+    throw new SseError(
+      SseErrorCode.INVALID_FIELD,
+      `SSE retry must be a non-negative integer, got ${retryMs}`,
+    );
   }
   return `retry: ${retryMs}\n\n`;
 }
