@@ -135,7 +135,39 @@ export function nextEvent<TEvent extends EventLike = EventLike>(
   });
 }
 
-/** Live timers of this process: a closed source must leave none of its own behind. */
-export function activeTimers(): number {
-  return process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+/**
+ * Track the timers that code under `src/transport/` starts (its own calls, not those of `fetch`
+ * underneath), to check that a closed source leaves none running. Call `stop()` when done.
+ */
+export function trackTransportTimers(): { live(): number; stop(): void } {
+  const live = new Set<unknown>();
+  const realSetTimeout = globalThis.setTimeout;
+  const realClearTimeout = globalThis.clearTimeout;
+  const patchedSetTimeout = ((
+    callback: (...args: unknown[]) => void,
+    ms?: number,
+    ...args: unknown[]
+  ) => {
+    // frame 0 is "Error", frame 1 this function, frame 2 the caller
+    const caller = new Error().stack?.split('\n')[2] ?? '';
+    const handle = realSetTimeout(() => {
+      live.delete(handle);
+      callback(...args);
+    }, ms);
+    if (/src[\\/]transport[\\/]/.test(caller)) live.add(handle);
+    return handle;
+  }) as typeof setTimeout;
+  const patchedClearTimeout = ((handle?: Parameters<typeof clearTimeout>[0]) => {
+    live.delete(handle);
+    realClearTimeout(handle);
+  }) as typeof clearTimeout;
+  globalThis.setTimeout = patchedSetTimeout;
+  globalThis.clearTimeout = patchedClearTimeout;
+  return {
+    live: () => live.size,
+    stop: () => {
+      globalThis.setTimeout = realSetTimeout;
+      globalThis.clearTimeout = realClearTimeout;
+    },
+  };
 }

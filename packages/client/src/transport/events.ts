@@ -5,16 +5,16 @@ import type { EventLike, MessageEventLike } from './types.js';
  * The `error` event of a `FetchEventSource`: a plain `Event` (no `data`, does not bubble), plus
  * what the spec's bare event cannot say, so that a caller can report it.
  *
- * `readyState` tells what happens next: `CONNECTING` — it reconnects after `retryDelayMs`;
- * `CLOSED` — it gave up (a refused connection); `OPEN` — the connection stays up and one event was
- * dropped (`EVENT_TOO_LARGE`).
+ * As on a browser's `EventSource`, it means the connection is lost, and `readyState` tells what
+ * happens next: `CONNECTING` — it reconnects after `retryDelayMs`; `CLOSED` — it gave up (a refused
+ * connection), and `status`, `body` and `error` say why.
  */
 export interface SseErrorEvent extends EventLike {
   readonly type: 'error';
   /**
-   * What went wrong, by stable `code`: `NETWORK_ERROR` (fetch failed, the stream broke or ended),
-   * `STALLED`, `HTTP_ERROR` (a status other than 200, or the server's own code when its body was
-   * ssekit's JSON error), `BAD_CONTENT_TYPE`, `EVENT_TOO_LARGE`.
+   * What went wrong, by stable `code`. While `CONNECTING`: `NETWORK_ERROR` (fetch failed, the
+   * stream broke or ended) or `STALLED`. When `CLOSED`: `HTTP_ERROR` (a status other than 200), the
+   * server's own code when the body was ssekit's JSON error (`UNAUTHORIZED`…), or `BAD_CONTENT_TYPE`.
    */
   readonly error: SseError;
   /** Same as `error.message`, as on a DOM `ErrorEvent`. */
@@ -63,6 +63,12 @@ export function createErrorEvent(init: SseErrorEventInit): SseErrorEvent & Event
   return new ErrorEventImpl(init);
 }
 
+/** A message event of a `FetchEventSource`: a `MessageEvent`, plus ssekit's `topic:` field. */
+export interface SseMessageEvent extends MessageEventLike {
+  /** [ssekit] The event's `topic:` field, when it had one (a browser's `EventSource` skips it). */
+  readonly topic?: string;
+}
+
 class MessageEventFallback extends Event implements MessageEventLike {
   readonly data: string;
   readonly lastEventId: string;
@@ -83,10 +89,13 @@ const MessageEventCtor: new (
 ) => Event & MessageEventLike =
   typeof globalThis.MessageEvent === 'function' ? globalThis.MessageEvent : MessageEventFallback;
 
-/** Build a message event as a browser's `EventSource` would dispatch it. */
+/** Build a message event as a browser's `EventSource` would dispatch it, with `topic` if given. */
 export function createMessageEvent(
   type: string,
   init: Omit<MessageEventLike, 'type'>,
-): Event & MessageEventLike {
-  return new MessageEventCtor(type, init);
+  topic: string | undefined,
+): Event & SseMessageEvent {
+  const event: Event & { topic?: string } = new MessageEventCtor(type, init);
+  if (topic !== undefined) event.topic = topic;
+  return event as Event & SseMessageEvent;
 }

@@ -5,6 +5,7 @@ import {
   createMessageEvent,
   type SseErrorEvent,
   type SseErrorEventInit,
+  type SseMessageEvent,
 } from './events.js';
 import {
   FETCH_EVENT_SOURCE_DEFAULTS,
@@ -17,17 +18,16 @@ import type {
   EventSourceLike,
   FetchLike,
   FetchLikeResponse,
-  MessageEventLike,
   ReaderLike,
 } from './types.js';
 
 /** How long a refused response's body may take to arrive before the error is reported without it. */
 const ERROR_BODY_TIMEOUT_MS = 5_000;
 
-/** The events of a `FetchEventSource` with a known type; any other name is a `MessageEventLike`. */
+/** The events of a `FetchEventSource` with a known type; any other name is an `SseMessageEvent`. */
 export interface FetchEventSourceEventMap {
   open: EventLike;
-  message: MessageEventLike;
+  message: SseMessageEvent;
   error: SseErrorEvent;
 }
 
@@ -50,8 +50,8 @@ const noop = (): void => {};
  * It runs in browsers and in Node >= 20 without a polyfill.
  *
  * Every `error` event is an {@link SseErrorEvent}; `readyState` says what comes next: `CONNECTING`
- * (it reconnects), `CLOSED` (refused: 204, another status than 200, a wrong `Content-Type`) or
- * `OPEN` (an event was dropped as too large; the stream goes on).
+ * (it reconnects) or `CLOSED` (refused: 204, another status than 200, a wrong `Content-Type`).
+ * Message events also carry ssekit's `topic:` field as `topic` ({@link SseMessageEvent}).
  *
  * @example
  * ```ts
@@ -94,7 +94,7 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
   #attempt: Attempt | undefined;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #onopen: Handler<EventLike> = null;
-  #onmessage: Handler<MessageEventLike> = null;
+  #onmessage: Handler<SseMessageEvent> = null;
   #onerror: Handler<SseErrorEvent> = null;
 
   /**
@@ -161,10 +161,10 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
   }
 
   /** Receives events of type `message` only (no `event:` field); named ones need `addEventListener`. */
-  get onmessage(): Handler<MessageEventLike> {
+  get onmessage(): Handler<SseMessageEvent> {
     return this.#onmessage;
   }
-  set onmessage(handler: Handler<MessageEventLike>) {
+  set onmessage(handler: Handler<SseMessageEvent>) {
     this.#onmessage = typeof handler === 'function' ? handler : null;
   }
 
@@ -182,7 +182,7 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
   ): void;
   override addEventListener(
     type: string,
-    listener: (this: FetchEventSource, event: MessageEventLike) => unknown,
+    listener: (this: FetchEventSource, event: SseMessageEvent) => unknown,
     options?: boolean | AddEventListenerOptions,
   ): void;
   override addEventListener(
@@ -205,7 +205,7 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
   ): void;
   override removeEventListener(
     type: string,
-    listener: (this: FetchEventSource, event: MessageEventLike) => unknown,
+    listener: (this: FetchEventSource, event: SseMessageEvent) => unknown,
     options?: boolean | EventListenerOptions,
   ): void;
   override removeEventListener(
@@ -305,8 +305,9 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
       onRetry: (retryMs) => {
         this.#retryMs = retryMs;
       },
+      // The connection stays open: not an `error` event, which would tell listeners it was lost.
       onError: (error) => {
-        if (this.#attempt === attempt) this.#dispatchError({ error, retryDelayMs: null });
+        if (this.#attempt === attempt) this.#options.onParseError?.(error);
       },
     });
     try {
@@ -343,12 +344,9 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
     // [spec] events are dispatched only while the source is not CLOSED; a reconnect has its own.
     if (this.#attempt !== attempt) return;
     this.#lastEventId = event.lastEventId;
+    const { type, data, lastEventId, topic } = event;
     this.dispatchEvent(
-      createMessageEvent(event.type, {
-        data: event.data,
-        lastEventId: event.lastEventId,
-        origin: this.#origin,
-      }),
+      createMessageEvent(type, { data, lastEventId, origin: this.#origin }, topic),
     );
   }
 

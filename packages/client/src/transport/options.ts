@@ -1,3 +1,4 @@
+import type { SseError } from '@ssekit/core';
 import type { EventSourceInitLike, FetchLike } from './types.js';
 
 /** Request headers: a plain object, or any iterable of name–value pairs (a `Headers` object is one). */
@@ -51,12 +52,19 @@ export interface FetchEventSourceInit extends EventSourceInitLike {
    */
   stallTimeoutMs?: number | null;
   /**
-   * Longest line, and longest event data, in characters. A longer event is dropped with an `error`
-   * event of code `EVENT_TOO_LARGE` while the connection stays open, so a hostile server cannot
-   * exhaust memory.
+   * Longest line, and longest event data, in characters. A longer event is dropped and reported to
+   * `onParseError` (code `EVENT_TOO_LARGE`) while the connection stays open, so a hostile server
+   * cannot exhaust memory.
    * @default 1_048_576
    */
   maxEventLength?: number;
+  /**
+   * Called when the parser drops an event or a line longer than `maxEventLength` (code
+   * `EVENT_TOO_LARGE`). The connection stays open, so this is not an `error` event: those mean
+   * that the connection is lost, as on a browser's `EventSource`.
+   * @default undefined
+   */
+  onParseError?: (error: SseError) => void;
   /**
    * The last event id to start from: sent as `Last-Event-ID` on the first connect already.
    * @default ''

@@ -1,5 +1,7 @@
+import type { SseError } from '@ssekit/core';
 import type { EventSource as NpmEventSource } from 'eventsource';
 import { expectTypeOf, test } from 'vitest';
+import { FetchEventSource } from './fetch-event-source.js';
 import type { EventSourceConstructorLike, EventSourceLike, FetchLike } from './types.js';
 
 test('the platform fetch is a FetchLike, and so is a wrapper around it', () => {
@@ -13,6 +15,19 @@ test('a browser EventSource and the eventsource package fit EventSourceLike', ()
   expectTypeOf<typeof EventSource>().toExtend<EventSourceConstructorLike>();
   expectTypeOf<NpmEventSource>().toExtend<EventSourceLike>();
   expectTypeOf<typeof NpmEventSource>().toExtend<EventSourceConstructorLike>();
+});
+
+test('FetchEventSource fits EventSourceLike and EventSourceConstructorLike', () => {
+  expectTypeOf<FetchEventSource>().toExtend<EventSourceLike>();
+  expectTypeOf<typeof FetchEventSource>().toExtend<EventSourceConstructorLike>();
+  const source = new FetchEventSource('https://example.com/sse');
+  source.onerror = (event) => {
+    expectTypeOf(event.error).toEqualTypeOf<SseError>();
+    expectTypeOf(event.status).toEqualTypeOf<number | undefined>();
+  };
+  source.addEventListener('price', (event) => {
+    expectTypeOf(event.topic).toEqualTypeOf<string | undefined>();
+  });
 });
 
 test('handlers set on an EventSourceLike receive the structural events', () => {
