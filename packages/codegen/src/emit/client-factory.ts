@@ -13,7 +13,9 @@ interface Named {
  */
 export function printClientFactory(
   events: readonly Named[],
-  streams: readonly (Named & { readonly events: readonly (Named & { readonly decl: Declaration })[] })[],
+  streams: readonly (Named & {
+    readonly events: readonly (Named & { readonly decl: Declaration })[];
+  })[],
 ): string {
   const example = ["const client = createClient({ url: '/sse' });"];
   const event = events[0];

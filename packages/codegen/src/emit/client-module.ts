@@ -32,14 +32,21 @@ interface Planned {
 }
 
 function printNamedType(name: string, type: TsType, doc: string): string {
-  if (type.kind === 'object') return `${doc}export interface ${name} ${printObject(type.props, type.index)}`;
+  if (type.kind === 'object')
+    return `${doc}export interface ${name} ${printObject(type.props, type.index)}`;
   return `${doc}export type ${name} = ${printType(type)};`;
 }
 
-function printDeclaration(decl: Declaration, differs: (d: Declaration) => boolean, what: string): string {
+function printDeclaration(
+  decl: Declaration,
+  differs: (d: Declaration) => boolean,
+  what: string,
+): string {
   const node = decl.node!;
   const description = descriptionOf(node);
-  const parts = [printNamedType(decl.typeName, typeOf(node, 'output', differs), docComment(description ?? what))];
+  const parts = [
+    printNamedType(decl.typeName, typeOf(node, 'output', differs), docComment(description ?? what)),
+  ];
   const wireDoc = docComment(`{@link ${decl.typeName}} as it travels in JSON (the encoded form).`);
   parts.push(
     differs(decl)
@@ -55,7 +62,8 @@ function printDeclaration(decl: Declaration, differs: (d: Declaration) => boolea
   return parts.join('\n\n');
 }
 
-const stringList = (names: readonly string[]) => `[${names.map((n) => JSON.stringify(n)).join(', ')}]`;
+const stringList = (names: readonly string[]) =>
+  `[${names.map((n) => JSON.stringify(n)).join(', ')}]`;
 
 function printContract(events: readonly EventEntry[], streams: readonly StreamEntry[]): string {
   const eventLines = events.map(
@@ -63,7 +71,8 @@ function printContract(events: readonly EventEntry[], streams: readonly StreamEn
   );
   const streamLines = streams.map((s) => {
     const inner = s.events.map((e) => `${propertyKey(e.name)}: ${e.decl.constName},`);
-    const description = s.description === undefined ? '' : `description: ${JSON.stringify(s.description)},\n`;
+    const description =
+      s.description === undefined ? '' : `description: ${JSON.stringify(s.description)},\n`;
     return `${docComment(s.description)}${propertyKey(s.name)}: {\ninput: ${s.input.constName},\nevents: {\n${inner.join('\n')}\n},\n${description}},`;
   });
   return [
@@ -100,7 +109,11 @@ export function printClientModule(contract: AnyContract, options: ClientModuleOp
     input: plan(stream.input, `streams.${name}.input`, `${pascalCase(name)}Input`),
     events: Object.entries(stream.events).map(([event, schema]) => ({
       name: event,
-      plan: plan(schema, `streams.${name}.events.${event}`, `${pascalCase(name)}${pascalCase(event)}`),
+      plan: plan(
+        schema,
+        `streams.${name}.events.${event}`,
+        `${pascalCase(name)}${pascalCase(event)}`,
+      ),
     })),
   }));
 
@@ -118,12 +131,15 @@ export function printClientModule(contract: AnyContract, options: ClientModuleOp
   for (const e of events) what.set(e.decl, `The data of the \`${e.name}\` event.`);
   for (const s of streams) {
     what.set(s.input, `The input of the \`${s.name}\` stream.`);
-    for (const e of s.events) what.set(e.decl, `The data of the \`${e.name}\` event of the \`${s.name}\` stream.`);
+    for (const e of s.events)
+      what.set(e.decl, `The data of the \`${e.name}\` event of the \`${s.name}\` stream.`);
   }
   const memo = new Map<Declaration, boolean>();
   const differs = (d: Declaration) => {
-    let value = memo.get(d);
-    if (value === undefined) memo.set(d, (value = wireDiffers(d)));
+    const known = memo.get(d);
+    if (known !== undefined) return known;
+    const value = wireDiffers(d);
+    memo.set(d, value);
     return value;
   };
 

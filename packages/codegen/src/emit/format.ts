@@ -5,9 +5,20 @@ import { Biome } from '@biomejs/js-api/nodejs';
  * machine whatever its editor settings. It is the style of this repository.
  */
 const STYLE = {
-  formatter: { enabled: true, indentStyle: 'space', indentWidth: 2, lineWidth: 100, lineEnding: 'lf' },
+  formatter: {
+    enabled: true,
+    indentStyle: 'space',
+    indentWidth: 2,
+    lineWidth: 100,
+    lineEnding: 'lf',
+  },
   javascript: {
-    formatter: { quoteStyle: 'single', semicolons: 'always', trailingCommas: 'all', arrowParentheses: 'always' },
+    formatter: {
+      quoteStyle: 'single',
+      semicolons: 'always',
+      trailingCommas: 'all',
+      arrowParentheses: 'always',
+    },
   },
 } as const;
 
@@ -33,7 +44,9 @@ export function formatModule(source: string, filePath = 'generated.ts'): string 
   const result = b.formatContent(projectKey, source, { filePath });
   const errors = result.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'fatal');
   if (errors.length > 0) {
-    const text = errors.map((d) => b.printDiagnostics([d], { filePath, fileSource: source })).join('\n');
+    const text = errors
+      .map((d) => b.printDiagnostics([d], { filePath, fileSource: source }))
+      .join('\n');
     throw new Error(`ssekit generate printed source that does not parse:\n${text}`);
   }
   return result.content;

@@ -62,11 +62,14 @@ function readMeta(schema: Schema): NodeMeta | undefined {
 function codecOf(schema: Schema): SsekitCodec | undefined {
   const def = defOf(schema);
   if (def.type !== 'pipe' || typeof def.transform !== 'function') return undefined;
-  const marker = (z.globalRegistry.get(schema) as Record<string, unknown> | undefined)?.[CODEC_META_KEY];
+  const marker = (z.globalRegistry.get(schema) as Record<string, unknown> | undefined)?.[
+    CODEC_META_KEY
+  ];
   const from = defOf(def.in as Schema);
   const to = defOf(def.out as Schema);
   if (marker === 'isoDate' && from.type === 'string' && to.type === 'date') return 'isoDate';
-  if (marker === 'bigintString' && from.type === 'string' && to.type === 'bigint') return 'bigintString';
+  if (marker === 'bigintString' && from.type === 'string' && to.type === 'bigint')
+    return 'bigintString';
   return undefined;
 }
 
@@ -106,7 +109,14 @@ export class SchemaAnalyzer {
   /** Analyze a top-level schema: `owner` is `events.price`, `names` were claimed for it beforehand. */
   declare(schema: Schema, owner: string, names: DeclarationNames): Declaration {
     const decl: Declaration = { ...names, owner, node: undefined, recursive: false };
-    const ctx: Ctx = { owner, ownerType: decl.typeName, path: '', names: [], inProperty: false, depth: 0 };
+    const ctx: Ctx = {
+      owner,
+      ownerType: decl.typeName,
+      path: '',
+      names: [],
+      inProperty: false,
+      depth: 0,
+    };
     const known = this.#recursive.get(schema);
     if (known) {
       decl.node = this.#ref(known, schema);
@@ -182,9 +192,17 @@ export class SchemaAnalyzer {
     const loc = location(ctx);
     switch (def.type) {
       case 'string':
-        return leaf(printString(def, loc), raw('string'), def.coerce ? raw('unknown') : raw('string'));
+        return leaf(
+          printString(def, loc),
+          raw('string'),
+          def.coerce ? raw('unknown') : raw('string'),
+        );
       case 'number':
-        return leaf(printNumberSchema(def, loc), raw('number'), def.coerce ? raw('unknown') : raw('number'));
+        return leaf(
+          printNumberSchema(def, loc),
+          raw('number'),
+          def.coerce ? raw('unknown') : raw('number'),
+        );
       case 'boolean':
         rejectChecks(def, loc);
         return def.coerce
@@ -199,7 +217,11 @@ export class SchemaAnalyzer {
       case 'undefined':
       case 'void':
         if (!ctx.inProperty) {
-          throw schemaError(CodegenErrorCode.NO_JSON_FORM, loc, `z.${def.type}() outside an object property`);
+          throw schemaError(
+            CodegenErrorCode.NO_JSON_FORM,
+            loc,
+            `z.${def.type}() outside an object property`,
+          );
         }
         return leaf(`z.${def.type}()`, raw(def.type === 'void' ? 'void' : 'undefined'));
       case 'literal':
@@ -222,7 +244,9 @@ export class SchemaAnalyzer {
         return {
           ...base,
           kind: 'tuple',
-          items: (def.items as Schema[]).map((item, i) => this.#walk(item, child(ctx, `[${i}]`, `Item${i}`))),
+          items: (def.items as Schema[]).map((item, i) =>
+            this.#walk(item, child(ctx, `[${i}]`, `Item${i}`)),
+          ),
           rest: def.rest ? this.#walk(def.rest as Schema, child(ctx, '[...]', 'Rest')) : undefined,
         };
       case 'record':
@@ -232,7 +256,12 @@ export class SchemaAnalyzer {
           kind: 'record',
           key: this.#walk(def.keyType as Schema, child(ctx, '<key>', 'Key')),
           value: this.#walk(def.valueType as Schema, child(ctx, '[string]', 'Value', true)),
-          mode: def.mode === 'loose' ? 'loose' : def.partial || def.mode === 'partial' ? 'partial' : 'record',
+          mode:
+            def.mode === 'loose'
+              ? 'loose'
+              : def.partial || def.mode === 'partial'
+                ? 'partial'
+                : 'record',
         };
       case 'union':
         return this.#union(def, ctx, base);
@@ -249,7 +278,9 @@ export class SchemaAnalyzer {
       case 'nonoptional':
       case 'readonly': {
         const wrapper =
-          def.type === 'optional' && schema._zod.traits.has('$ZodExactOptional') ? 'exactOptional' : def.type;
+          def.type === 'optional' && schema._zod.traits.has('$ZodExactOptional')
+            ? 'exactOptional'
+            : def.type;
         const inner = this.#walk(def.innerType as Schema, { ...ctx, depth: ctx.depth + 1 });
         return { ...base, kind: 'wrapper', wrapper, inner };
       }
@@ -265,7 +296,10 @@ export class SchemaAnalyzer {
       case 'lazy':
         // Not recursive (that is a `ref`, found through the stack): the lazy wrapper changes nothing.
         return this.#withMeta(
-          this.#walk((schema as z.ZodLazy)._zod.innerType as Schema, { ...ctx, depth: ctx.depth + 1 }),
+          this.#walk((schema as z.ZodLazy)._zod.innerType as Schema, {
+            ...ctx,
+            depth: ctx.depth + 1,
+          }),
           base.meta,
         );
       case 'pipe':
@@ -290,25 +324,43 @@ export class SchemaAnalyzer {
     if (!meta) return node;
     if (!node.meta) return { ...node, meta };
     const extra = new Map([...node.meta.extra, ...meta.extra]);
-    return { ...node, meta: { description: meta.description ?? node.meta.description, extra: [...extra] } };
+    return {
+      ...node,
+      meta: { description: meta.description ?? node.meta.description, extra: [...extra] },
+    };
   }
 
-  #literal(schema: Schema, def: Def, ctx: Ctx, leaf: (zod: string, out: TsType) => SchemaNode): SchemaNode {
+  #literal(
+    schema: Schema,
+    def: Def,
+    ctx: Ctx,
+    leaf: (zod: string, out: TsType) => SchemaNode,
+  ): SchemaNode {
     const values = def.values as unknown[];
     for (const value of values) {
       if (typeof value === 'bigint') {
         throw schemaError(CodegenErrorCode.NO_JSON_FORM, location(ctx), 'a bigint literal');
       }
       if (value === undefined && !ctx.inProperty) {
-        throw schemaError(CodegenErrorCode.NO_JSON_FORM, location(ctx), 'z.literal(undefined) outside an object property');
+        throw schemaError(
+          CodegenErrorCode.NO_JSON_FORM,
+          location(ctx),
+          'z.literal(undefined) outside an object property',
+        );
       }
     }
     const printed = values.map((v) => printValue(v)!);
-    const zod = printed.length === 1 ? `z.literal(${printed[0]})` : `z.literal([${printed.join(', ')}])`;
+    const zod =
+      printed.length === 1 ? `z.literal(${printed[0]})` : `z.literal([${printed.join(', ')}])`;
     return leaf(zod, union([...schema._zod.values!].map((v) => raw(printValue(v)!))));
   }
 
-  #enum(schema: Schema, def: Def, ctx: Ctx, leaf: (zod: string, out: TsType) => SchemaNode): SchemaNode {
+  #enum(
+    schema: Schema,
+    def: Def,
+    ctx: Ctx,
+    leaf: (zod: string, out: TsType) => SchemaNode,
+  ): SchemaNode {
     const entries = Object.entries(def.entries as Record<string, string | number>);
     const plain = entries.every(([key, value]) => key === value);
     const zod = plain
@@ -328,17 +380,28 @@ export class SchemaAnalyzer {
       if (typeof part === 'object' && part !== null && '_zod' in part) {
         const node = this.#walk(part as Schema, child(ctx, `(part ${i})`, ''));
         if (node.kind !== 'leaf') {
-          throw schemaError(CodegenErrorCode.NOT_PRINTABLE, location(ctx), 'this template literal part');
+          throw schemaError(
+            CodegenErrorCode.NOT_PRINTABLE,
+            location(ctx),
+            'this template literal part',
+          );
         }
         zodParts.push(node.zod);
         type += `\${${printTypeText(node.output)}}`;
       } else {
         const printed = printValue(part);
         if (printed === undefined || typeof part === 'bigint') {
-          throw schemaError(CodegenErrorCode.NO_JSON_FORM, location(ctx), 'this template literal part');
+          throw schemaError(
+            CodegenErrorCode.NO_JSON_FORM,
+            location(ctx),
+            'this template literal part',
+          );
         }
         zodParts.push(printed);
-        type += String(part).replaceAll('\\', '\\\\').replaceAll('`', '\\`').replaceAll('${', '\\${');
+        type += String(part)
+          .replaceAll('\\', '\\\\')
+          .replaceAll('`', '\\`')
+          .replaceAll('${', '\\${');
       }
     }
     return leaf(`z.templateLiteral([${zodParts.join(', ')}])`, raw(`\`${type}\``));
@@ -353,20 +416,34 @@ export class SchemaAnalyzer {
     }));
     const catchall = def.catchall as Schema | undefined;
     const catchallType = catchall ? defOf(catchall).type : undefined;
-    const mode = catchallType === undefined ? 'strip' : catchallType === 'never' ? 'strict' : catchallType === 'unknown' ? 'loose' : 'catchall';
+    const mode =
+      catchallType === undefined
+        ? 'strip'
+        : catchallType === 'never'
+          ? 'strict'
+          : catchallType === 'unknown'
+            ? 'loose'
+            : 'catchall';
     return {
       ...base,
       kind: 'object',
       props,
       mode,
-      catchall: mode === 'catchall' ? this.#walk(catchall!, child(ctx, '[string]', 'Value', true)) : undefined,
+      catchall:
+        mode === 'catchall'
+          ? this.#walk(catchall!, child(ctx, '[string]', 'Value', true))
+          : undefined,
     };
   }
 
   #union(def: Def, ctx: Ctx, base: Pick<SchemaNode, 'meta' | 'optin' | 'optout'>): SchemaNode {
     rejectChecks(def, location(ctx));
     if (def.unionFallback) {
-      throw schemaError(CodegenErrorCode.NOT_PRINTABLE, location(ctx), 'a discriminated union with unionFallback');
+      throw schemaError(
+        CodegenErrorCode.NOT_PRINTABLE,
+        location(ctx),
+        'a discriminated union with unionFallback',
+      );
     }
     const options = (def.options as Schema[]).map((option, i) =>
       this.#walk(option, child(ctx, `(option ${i + 1})`, `Option${i + 1}`, ctx.inProperty)),
@@ -406,7 +483,11 @@ export class SchemaAnalyzer {
       computed = !sameValue(first, def.defaultValue);
     }
     if (computed) {
-      throw schemaError(CodegenErrorCode.NOT_PRINTABLE, location(ctx), 'a default computed by a function');
+      throw schemaError(
+        CodegenErrorCode.NOT_PRINTABLE,
+        location(ctx),
+        'a default computed by a function',
+      );
     }
     return printed!;
   }
@@ -420,5 +501,9 @@ function containsDate(value: unknown): boolean {
 
 /** The text of a type, for template literal parts (always simple types). */
 function printTypeText(type: TsType): string {
-  return type.kind === 'raw' ? type.text : type.kind === 'union' ? type.members.map(printTypeText).join(' | ') : 'string';
+  return type.kind === 'raw'
+    ? type.text
+    : type.kind === 'union'
+      ? type.members.map(printTypeText).join(' | ')
+      : 'string';
 }

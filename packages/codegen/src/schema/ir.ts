@@ -21,7 +21,11 @@ export type SchemaNode = NodeBase &
         readonly catchall: SchemaNode | undefined;
       }
     | { readonly kind: 'array'; readonly element: SchemaNode; readonly checks: string }
-    | { readonly kind: 'tuple'; readonly items: readonly SchemaNode[]; readonly rest: SchemaNode | undefined }
+    | {
+        readonly kind: 'tuple';
+        readonly items: readonly SchemaNode[];
+        readonly rest: SchemaNode | undefined;
+      }
     | {
         readonly kind: 'record';
         readonly key: SchemaNode;
@@ -84,4 +88,34 @@ export interface Declaration {
   node: SchemaNode | undefined;
   /** Referenced from inside itself: printed with `z.lazy()`. */
   recursive: boolean;
+}
+
+/** The nodes directly inside a node; a `ref` has none (its target is a declaration of its own). */
+export function childrenOf(node: SchemaNode): readonly SchemaNode[] {
+  switch (node.kind) {
+    case 'object':
+      return node.catchall
+        ? [...node.props.map((p) => p.node), node.catchall]
+        : node.props.map((p) => p.node);
+    case 'array':
+      return [node.element];
+    case 'tuple':
+      return node.rest ? [...node.items, node.rest] : node.items;
+    case 'record':
+      return [node.key, node.value];
+    case 'union':
+      return node.options;
+    case 'intersection':
+      return [node.left, node.right];
+    case 'pipe':
+      return [node.from, node.to];
+    case 'wrapper':
+    case 'default':
+    case 'success':
+      return [node.inner];
+    case 'leaf':
+    case 'codec':
+    case 'ref':
+      return [];
+  }
 }

@@ -46,7 +46,11 @@ function unprintableCheck(check: Def, location: SchemaLocation): Error {
         'a refinement (.refine(), .superRefine(), .check())',
       );
     default:
-      return schemaError(CodegenErrorCode.NOT_PRINTABLE, location, `the check "${String(check.check)}"`);
+      return schemaError(
+        CodegenErrorCode.NOT_PRINTABLE,
+        location,
+        `the check "${String(check.check)}"`,
+      );
   }
 }
 
@@ -144,11 +148,20 @@ export function printNumberSchema(def: Def, location: SchemaLocation): string {
     if (format === undefined) throw unprintableCheck(def, location);
     base = format;
   }
-  return base + checksOf(def).map((c) => printNumberCheck(c._zod.def, location)).join('');
+  return (
+    base +
+    checksOf(def)
+      .map((c) => printNumberCheck(c._zod.def, location))
+      .join('')
+  );
 }
 
 /** Throw for checks on a type whose checks have no method here (a refinement on an object…). */
-export function rejectChecks(def: Def, location: SchemaLocation, allow?: (check: Def) => string | undefined): string {
+export function rejectChecks(
+  def: Def,
+  location: SchemaLocation,
+  allow?: (check: Def) => string | undefined,
+): string {
   return checksOf(def)
     .map((c) => {
       const printed = allow?.(c._zod.def);

@@ -62,7 +62,10 @@ export function wireDiffers(decl: Declaration, seen = new Set<Declaration>()): b
       case 'array':
         return visit(node.element);
       case 'tuple':
-        return node.items.some((i) => i.optin !== i.optout || visit(i)) || (node.rest !== undefined && visit(node.rest));
+        return (
+          node.items.some((i) => i.optin !== i.optout || visit(i)) ||
+          (node.rest !== undefined && visit(node.rest))
+        );
       case 'record':
         return visit(node.key) || visit(node.value);
       case 'union':
@@ -77,7 +80,11 @@ export function wireDiffers(decl: Declaration, seen = new Set<Declaration>()): b
 }
 
 /** The TypeScript type of a node, decoded (`output`) or on the wire (`input`). */
-export function typeOf(node: SchemaNode, mode: TypeMode, differs: (d: Declaration) => boolean): TsType {
+export function typeOf(
+  node: SchemaNode,
+  mode: TypeMode,
+  differs: (d: Declaration) => boolean,
+): TsType {
   const of = (n: SchemaNode) => typeOf(n, mode, differs);
   const optional = (n: SchemaNode) => (mode === 'output' ? n.optout : n.optin);
   switch (node.kind) {
@@ -86,7 +93,9 @@ export function typeOf(node: SchemaNode, mode: TypeMode, differs: (d: Declaratio
     case 'codec':
       return raw(CODEC_TYPES[node.codec][mode]);
     case 'ref':
-      return raw(mode === 'input' && differs(node.target) ? node.target.wireName : node.target.typeName);
+      return raw(
+        mode === 'input' && differs(node.target) ? node.target.wireName : node.target.typeName,
+      );
     case 'object': {
       const props = node.props.map((p) => ({
         key: p.key,
@@ -96,12 +105,20 @@ export function typeOf(node: SchemaNode, mode: TypeMode, differs: (d: Declaratio
         doc: descriptionOf(p.node),
       }));
       if (node.mode === 'catchall' && node.catchall) {
-        const index: TsType = { kind: 'generic', name: 'Record', args: [raw('string'), of(node.catchall)] };
-        return { kind: 'intersection', members: [{ kind: 'object', props, index: undefined }, index] };
+        const index: TsType = {
+          kind: 'generic',
+          name: 'Record',
+          args: [raw('string'), of(node.catchall)],
+        };
+        return {
+          kind: 'intersection',
+          members: [{ kind: 'object', props, index: undefined }, index],
+        };
       }
       if (node.mode === 'loose') return { kind: 'object', props, index: raw('unknown') };
       // zod strips (or refuses) other keys, so an object without keys is an empty record.
-      if (props.length === 0) return { kind: 'generic', name: 'Record', args: [raw('string'), raw('never')] };
+      if (props.length === 0)
+        return { kind: 'generic', name: 'Record', args: [raw('string'), raw('never')] };
       return { kind: 'object', props, index: undefined };
     }
     case 'array':
@@ -118,8 +135,14 @@ export function typeOf(node: SchemaNode, mode: TypeMode, differs: (d: Declaratio
       };
     }
     case 'record': {
-      const record: TsType = { kind: 'generic', name: 'Record', args: [of(node.key), of(node.value)] };
-      return node.mode === 'partial' ? { kind: 'generic', name: 'Partial', args: [record] } : record;
+      const record: TsType = {
+        kind: 'generic',
+        name: 'Record',
+        args: [of(node.key), of(node.value)],
+      };
+      return node.mode === 'partial'
+        ? { kind: 'generic', name: 'Partial', args: [record] }
+        : record;
     }
     case 'union':
       return union(node.options.map(of));
@@ -140,7 +163,9 @@ export function typeOf(node: SchemaNode, mode: TypeMode, differs: (d: Declaratio
       }
       break;
     case 'default':
-      return mode === 'output' ? withoutUndefined(of(node.inner)) : union([of(node.inner), UNDEFINED]);
+      return mode === 'output'
+        ? withoutUndefined(of(node.inner))
+        : union([of(node.inner), UNDEFINED]);
     case 'pipe':
       return mode === 'output' ? of(node.to) : of(node.from);
     case 'success':

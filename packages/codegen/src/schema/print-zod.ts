@@ -1,11 +1,12 @@
-import type { NodeMeta, SchemaNode } from './ir.js';
+import { childrenOf, type NodeMeta, type SchemaNode } from './ir.js';
 import { propertyKey } from './ts-type.js';
 
 /** `.describe()` for a description alone, `.meta({ … })` when there is more. */
 function printMeta(meta: NodeMeta | undefined): string {
   if (!meta) return '';
   if (meta.extra.length === 0) return `.describe(${JSON.stringify(meta.description)})`;
-  const entries = meta.description === undefined ? [] : [`description: ${JSON.stringify(meta.description)}`];
+  const entries =
+    meta.description === undefined ? [] : [`description: ${JSON.stringify(meta.description)}`];
   for (const [key, value] of meta.extra) entries.push(`${propertyKey(key)}: ${value}`);
   return `.meta({ ${entries.join(', ')} })`;
 }
@@ -73,43 +74,12 @@ function printBare(node: SchemaNode): string {
   }
 }
 
-/** Whether the printed source calls `isoDate()` or `bigintString()`, to import only what is used. */
+/** Which of ssekit's codecs the printed source calls, to import only those. */
 export function codecsUsed(nodes: readonly SchemaNode[]): Set<string> {
   const used = new Set<string>();
   const visit = (node: SchemaNode): void => {
-    switch (node.kind) {
-      case 'codec':
-        used.add(node.codec);
-        return;
-      case 'object':
-        for (const p of node.props) visit(p.node);
-        if (node.catchall) visit(node.catchall);
-        return;
-      case 'array':
-        return visit(node.element);
-      case 'tuple':
-        node.items.forEach(visit);
-        if (node.rest) visit(node.rest);
-        return;
-      case 'record':
-        visit(node.key);
-        return visit(node.value);
-      case 'union':
-        return node.options.forEach(visit);
-      case 'intersection':
-        visit(node.left);
-        return visit(node.right);
-      case 'pipe':
-        visit(node.from);
-        return visit(node.to);
-      case 'wrapper':
-      case 'default':
-      case 'success':
-        return visit(node.inner);
-      case 'leaf':
-      case 'ref':
-        return;
-    }
+    if (node.kind === 'codec') used.add(node.codec);
+    childrenOf(node).forEach(visit);
   };
   nodes.forEach(visit);
   return used;

@@ -55,7 +55,14 @@ const FORMATS: Readonly<Record<string, FormatSpec>> = {
 const HASH_FORMAT = /^(md5|sha1|sha256|sha384|sha512)_(hex|base64|base64url)$/;
 
 /** Formats that are checks of `z.string()` with their own method, not a format schema. */
-export const CHECK_FORMATS = new Set(['regex', 'lowercase', 'uppercase', 'starts_with', 'ends_with', 'includes']);
+export const CHECK_FORMATS = new Set([
+  'regex',
+  'lowercase',
+  'uppercase',
+  'starts_with',
+  'ends_with',
+  'includes',
+]);
 
 /** Def keys that change messages or issue reporting, never what is accepted. */
 const IGNORED_KEYS = new Set(['error', 'abort', 'checks', 'coerce']);
@@ -96,7 +103,11 @@ function resolve(format: string): Resolved | undefined {
   }
   const found = FORMATS[format];
   if (!found) return undefined;
-  return { print: (p) => `${found.source}(${printParams(p)})`, build: found.build, params: found.params };
+  return {
+    print: (p) => `${found.source}(${printParams(p)})`,
+    build: found.build,
+    params: found.params,
+  };
 }
 
 /**
@@ -108,7 +119,11 @@ export function printStringFormat(def: object, location: SchemaLocation): string
   const format = String((def as Params).format);
   const resolved = resolve(format);
   if (!resolved) {
-    throw schemaError(CodegenErrorCode.NOT_PRINTABLE, location, `the custom string format "${format}"`);
+    throw schemaError(
+      CodegenErrorCode.NOT_PRINTABLE,
+      location,
+      `the custom string format "${format}"`,
+    );
   }
   // Only the parameters that differ from the constructor's defaults, so `z.iso.datetime()` stays short.
   const defaults = resolved.build({})._zod.def as Params;

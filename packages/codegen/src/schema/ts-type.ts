@@ -14,7 +14,11 @@ export type TsType =
       readonly rest: TsType | undefined;
       readonly readonly: boolean;
     }
-  | { readonly kind: 'object'; readonly props: readonly TsProp[]; readonly index: TsType | undefined }
+  | {
+      readonly kind: 'object';
+      readonly props: readonly TsProp[];
+      readonly index: TsType | undefined;
+    }
   | { readonly kind: 'generic'; readonly name: string; readonly args: readonly TsType[] };
 
 export interface TsProp {
@@ -54,7 +58,8 @@ export function withoutUndefined(type: TsType): TsType {
 }
 
 export function includesUndefined(type: TsType): boolean {
-  if (type.kind === 'raw') return type.text === 'undefined' || type.text === 'unknown' || type.text === 'any';
+  if (type.kind === 'raw')
+    return type.text === 'undefined' || type.text === 'unknown' || type.text === 'any';
   return type.kind === 'union' && type.members.some(includesUndefined);
 }
 
@@ -68,7 +73,10 @@ export function propertyKey(key: string): string {
 /** A TSDoc comment for `text`, indented by `indent`; `*\/` inside the text is defused. */
 export function docComment(text: string | undefined, indent = ''): string {
   if (text === undefined || text.trim() === '') return '';
-  const lines = text.replaceAll('*/', '*\\/').trim().split(/\r\n|\r|\n/);
+  const lines = text
+    .replaceAll('*/', '*\\/')
+    .trim()
+    .split(/\r\n|\r|\n/);
   if (lines.length === 1) return `${indent}/** ${lines[0]} */\n`;
   return `${indent}/**\n${lines.map((l) => `${indent} *${l === '' ? '' : ` ${l}`}`).join('\n')}\n${indent} */\n`;
 }
@@ -116,7 +124,11 @@ export function printType(type: TsType, indent = ''): string {
 }
 
 /** The body of an object type or interface: `{ … }` with one member a line. */
-export function printObject(props: readonly TsProp[], index: TsType | undefined, indent = ''): string {
+export function printObject(
+  props: readonly TsProp[],
+  index: TsType | undefined,
+  indent = '',
+): string {
   if (props.length === 0 && index === undefined) return '{}';
   const inner = `${indent}  `;
   const lines = props.map(

@@ -23,7 +23,9 @@ export function printValue(value: unknown, depth = 0): string | undefined {
   }
   if (value === null) return 'null';
   if (value instanceof Date) {
-    return Number.isNaN(value.getTime()) ? undefined : `new Date(${JSON.stringify(value.toISOString())})`;
+    return Number.isNaN(value.getTime())
+      ? undefined
+      : `new Date(${JSON.stringify(value.toISOString())})`;
   }
   if (Array.isArray(value)) {
     const items = value.map((item) => printValue(item, depth + 1));
@@ -60,7 +62,9 @@ export function sameValue(a: unknown, b: unknown): boolean {
   if (typeof a === 'function' && typeof b === 'function') return a.toString() === b.toString();
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (a instanceof RegExp || b instanceof RegExp) {
-    return a instanceof RegExp && b instanceof RegExp && a.source === b.source && a.flags === b.flags;
+    return (
+      a instanceof RegExp && b instanceof RegExp && a.source === b.source && a.flags === b.flags
+    );
   }
   if (a instanceof Date || b instanceof Date) {
     return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
@@ -70,6 +74,8 @@ export function sameValue(a: unknown, b: unknown): boolean {
   const keysB = Object.keys(b);
   if (keysA.length !== keysB.length) return false;
   return keysA.every(
-    (key) => Object.hasOwn(b, key) && sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+    (key) =>
+      Object.hasOwn(b, key) &&
+      sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
   );
 }

@@ -103,7 +103,9 @@ export function errorResponses(): Record<string, JsonSchema> {
     BadRequest: jsonError(
       'The request is malformed (BAD_REQUEST), names an unknown event (UNKNOWN_EVENT) or stream (UNKNOWN_STREAM), or its input failed its schema (INVALID_INPUT).',
     ),
-    Unauthorized: jsonError('`authorize` refused: no credentials, or credentials that were not accepted (UNAUTHORIZED).'),
+    Unauthorized: jsonError(
+      '`authorize` refused: no credentials, or credentials that were not accepted (UNAUTHORIZED).',
+    ),
     Forbidden: jsonError('`authorize` refused: the caller may not see this (FORBIDDEN).'),
     PayloadTooLarge: jsonError('The stream input passed its size bound (PAYLOAD_TOO_LARGE).'),
     Unavailable: jsonError(

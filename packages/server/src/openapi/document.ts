@@ -7,7 +7,12 @@ import {
   resumeParameters,
   resumeRefs,
 } from './components.js';
-import { buildComponentSchemas, type JsonSchema, type NamedSchema, pascalCase } from './json-schema.js';
+import {
+  buildComponentSchemas,
+  type JsonSchema,
+  type NamedSchema,
+  pascalCase,
+} from './json-schema.js';
 import { type ItemEntry, resetEntry, streamEndEntries, streamResponse } from './sse-items.js';
 
 /** Options of `createOpenApiDocument`. */
@@ -41,13 +46,17 @@ function normalizeBase(basePath: string): string {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-const errors = (...names: string[]): JsonSchema =>
-  Object.fromEntries(
-    names.map((name) => [
-      { BadRequest: '400', Unauthorized: '401', Forbidden: '403', PayloadTooLarge: '413', Unavailable: '503' }[name]!,
-      errorRef(name),
-    ]),
-  );
+/** The status each error response of `components.responses` travels with. */
+const ERROR_STATUS = {
+  BadRequest: '400',
+  Unauthorized: '401',
+  Forbidden: '403',
+  PayloadTooLarge: '413',
+  Unavailable: '503',
+} as const;
+
+const errors = (...names: (keyof typeof ERROR_STATUS)[]): JsonSchema =>
+  Object.fromEntries(names.map((name) => [ERROR_STATUS[name], errorRef(name)]));
 
 /**
  * The OpenAPI 3.2 document of a contract's endpoints, following the URL layout the router serves:
@@ -73,7 +82,8 @@ export function createOpenApiDocument(
   const streamNames = Object.keys(contract.streams);
 
   const named: NamedSchema[] = [];
-  for (const name of eventNames) named.push({ name: pascalCase(name), schema: contract.events[name]! });
+  for (const name of eventNames)
+    named.push({ name: pascalCase(name), schema: contract.events[name]! });
   for (const name of streamNames) {
     const stream = contract.streams[name]!;
     named.push({ name: `${pascalCase(name)}Input`, schema: stream.input });
@@ -112,7 +122,8 @@ export function createOpenApiDocument(
           explode: false,
           schema: {
             type: 'array',
-            items: eventNames.length > 0 ? { type: 'string', enum: eventNames } : { type: 'string' },
+            items:
+              eventNames.length > 0 ? { type: 'string', enum: eventNames } : { type: 'string' },
           },
         },
         {
@@ -133,7 +144,10 @@ export function createOpenApiDocument(
         ...resumeRefs(),
       ],
       responses: {
-        '200': streamResponse('The event stream.', [...eventNames.map(broadcastEntry), resetEntry()]),
+        '200': streamResponse('The event stream.', [
+          ...eventNames.map(broadcastEntry),
+          resetEntry(),
+        ]),
         ...errors('BadRequest', 'Unauthorized', 'Forbidden', 'Unavailable'),
       },
     },
@@ -160,7 +174,10 @@ export function createOpenApiDocument(
           ...resumeRefs(),
         ],
         responses: {
-          '200': streamResponse(`A stream of \`${name}\` events.`, [broadcastEntry(name), resetEntry()]),
+          '200': streamResponse(`A stream of \`${name}\` events.`, [
+            broadcastEntry(name),
+            resetEntry(),
+          ]),
           ...errors('BadRequest', 'Unauthorized', 'Forbidden', 'Unavailable'),
         },
       },
@@ -246,7 +263,10 @@ export function createOpenApiDocument(
     },
     tags: [
       { name: 'events', description: 'Broadcast events: publish once, every subscriber gets it.' },
-      { name: 'streams', description: 'RPC streams: one request with typed input, one stream back.' },
+      {
+        name: 'streams',
+        description: 'RPC streams: one request with typed input, one stream back.',
+      },
       { name: 'meta', description: 'About the API itself.' },
     ],
     paths,
