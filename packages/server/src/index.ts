@@ -4,6 +4,11 @@ export { sseHeaders } from './http/headers.js';
 export type { EventPredicate } from './hub/connection.js';
 export type { SseServerStats } from './hub/stats.js';
 export {
+  createOpenApiDocument,
+  type OpenApiDocument,
+  type OpenApiDocumentOptions,
+} from './openapi/document.js';
+export {
   type CloseOptions,
   createSseServer,
   type PublishOptions,

@@ -15,6 +15,7 @@ import { ConnectionLimits } from './http/limits.js';
 import { handleStream } from './http/stream-route.js';
 import { Hub } from './hub/hub.js';
 import { createStats, type SseServerStats } from './hub/stats.js';
+import { createOpenApiDocument } from './openapi/document.js';
 import type { SseServerOptions, StreamHandlers } from './types.js';
 
 /** Options of `publish`. */
@@ -141,6 +142,17 @@ export function createSseServer<
     (req, res, next) =>
       forward(handleStream(ctx, handlers, req, res, req.params.name, maxInputBytes), next),
   );
+  // The document depends only on the contract and the mount path: built once per path.
+  const documents = new Map<string, string>();
+  router.get('/openapi.json', (req, res) => {
+    const basePath = req.baseUrl;
+    let json = documents.get(basePath);
+    if (json === undefined) {
+      json = JSON.stringify(createOpenApiDocument(contract, { basePath }));
+      if (documents.size < 16) documents.set(basePath, json);
+    }
+    res.type('application/json').send(json);
+  });
   // Errors from the JSON body parser, and anything unexpected: a JSON body with a stable code.
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const type = (error as { type?: unknown } | null)?.type;

@@ -306,3 +306,19 @@ describe('lifecycle', () => {
     await server.close();
   });
 });
+
+describe('openapi.json', () => {
+  it('serves the OpenAPI 3.2 document of the contract at {base}/openapi.json', async () => {
+    const { createOpenApiDocument } = await import('@ssekit/server');
+    await using server = await startTestServer(contract, {});
+    const res = await fetch(`${server.url}/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc).toEqual(
+      JSON.parse(JSON.stringify(createOpenApiDocument(contract, { basePath: '/sse' }))),
+    );
+    expect(doc.openapi).toBe('3.2.0');
+    expect(Object.keys(doc.paths)).toContain('/sse');
+  });
+});
