@@ -22,7 +22,8 @@ interface Waiter {
 export class CommandConnection {
   readonly client: Redis;
   readonly #timeoutMs: number | null;
-  readonly #pending: Waiter[] = [];
+  // A Set: insertion order for sending, O(1) removal when a waiter times out during a long outage.
+  readonly #pending = new Set<Waiter>();
   readonly #inflight = new Set<(error: RedisBrokerError) => void>();
   #closed = false;
   readonly #onReady = (): void => this.#flush();
@@ -38,7 +39,9 @@ export class CommandConnection {
       RedisBrokerErrorCode.CLOSED,
       'The Redis connection has ended',
     );
-    for (const waiter of this.#pending.splice(0)) waiter.fail(error);
+    const waiters = [...this.#pending];
+    this.#pending.clear();
+    for (const waiter of waiters) waiter.fail(error);
   };
 
   constructor(client: Redis, timeoutMs: number | null) {
@@ -85,13 +88,9 @@ export class CommandConnection {
       };
       if (this.#timeoutMs !== null) {
         timer = setTimeout(() => {
-          if (waiter) {
-            const index = this.#pending.indexOf(waiter);
-            if (index !== -1) {
-              this.#pending.splice(index, 1);
-              if (settle()) reject(timeoutError(this.#timeoutMs!));
-              return;
-            }
+          if (waiter && this.#pending.delete(waiter)) {
+            if (settle()) reject(timeoutError(this.#timeoutMs!));
+            return;
           }
           failInflight(
             new RedisBrokerError(
@@ -101,12 +100,12 @@ export class CommandConnection {
           );
         }, this.#timeoutMs);
       }
-      if (this.#pending.length === 0 && this.client.status === 'ready') {
+      if (this.#pending.size === 0 && this.client.status === 'ready') {
         send();
         return;
       }
       waiter = { send, fail: (error) => settle() && reject(error) };
-      this.#pending.push(waiter);
+      this.#pending.add(waiter);
       this.#wake();
     });
   }
@@ -141,8 +140,11 @@ export class CommandConnection {
   }
 
   #flush(): void {
-    while (this.#pending.length > 0 && this.client.status === 'ready')
-      this.#pending.shift()!.send();
+    for (const waiter of this.#pending) {
+      if (this.client.status !== 'ready') return;
+      this.#pending.delete(waiter);
+      waiter.send();
+    }
   }
 }
 

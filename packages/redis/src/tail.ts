@@ -8,8 +8,8 @@ export interface RedisBrokerGap {
   /**
    * `too-old`: entries after `after` were trimmed before the tail could read them (it was cut off
    * from Redis for longer than the stream's bounds last). `unknown-epoch`: the stream the tail was
-   * reading is gone (a Redis restart without persistence, a deleted key); the tail goes on with the
-   * new stream from its first entry.
+   * reading is gone or went back (a Redis restart without persistence, a deleted key, a failover to
+   * a replica that lagged): see `StreamTail` for where the tail goes on.
    */
   readonly reason: 'too-old' | 'unknown-epoch';
   /** The last id delivered before the gap. */
@@ -41,6 +41,12 @@ const STALL_MARGIN_MS = 10_000;
  * from the last id it delivered. While the connection is down, ioredis holds the XREAD and sends it
  * again on reconnect (the blocking connection must keep `autoResendUnfulfilledCommands` and have
  * `maxRetriesPerRequest: null`), so an outage is a long wait, not a loop.
+ *
+ * Each entry must name the last one read as its `prev`. When it names a newer one, entries were
+ * trimmed unread: `too-old` gap, and the tail goes on. When it names an older one, the stream went
+ * back (restart, failover) and the chains part there: `unknown-epoch` gap, and the tail reads again
+ * from that `prev`, so it delivers the new stream's entries that it has not delivered (all of them
+ * after a restart, where `prev` is `0-0`), and no entry twice.
  */
 export class StreamTail {
   readonly #options: TailOptions;
@@ -51,11 +57,6 @@ export class StreamTail {
 
   constructor(options: TailOptions) {
     this.#options = options;
-  }
-
-  /** The last id read, once the tail has started. */
-  get lastId(): string | undefined {
-    return this.#lastId;
   }
 
   /** Start reading. The starting point is requested before this returns. */
@@ -104,13 +105,18 @@ export class StreamTail {
         this.#flush(batch);
         batch = [];
         this.#options.onGap({ reason: link, after });
-        // A new stream: read it again from its first entry, which this batch may not start with.
+        // The chains part at `prev`: what follows it in this stream was never delivered. Read on
+        // from there (the whole stream when it is `0-0`), in the next XREAD.
         if (link === 'unknown-epoch') {
-          this.#lastId = ZERO_ID;
+          this.#lastId = entry.prev!;
           return;
         }
       }
       if (entry.event) batch.push(entry.event);
+      else
+        this.#options.onError(
+          new Error(`Entry ${entry.id} of ${this.#options.key} has no event or data: skipped`),
+        );
       this.#lastId = entry.id;
     }
     this.#flush(batch);
@@ -121,18 +127,22 @@ export class StreamTail {
   }
 
   /**
-   * Nothing new for blockMs: make sure the stream is still the one we read. When Redis restarted
-   * empty, new ids may stay below the last one we saw (another clock), and XREAD from it would
-   * wait forever; a stream that vanished would be recreated the same way.
+   * Nothing new for blockMs: make sure the stream did not go back behind the last id read. It does
+   * when Redis restarted empty, or failed over to a replica that lagged; XREAD from an id above the
+   * newest entry would then wait for new ids to pass it, which with another clock may take long.
+   *
+   * The tail goes on from the newest entry. Whether this process delivered the entries up to it is
+   * unknown (after a failover it mostly did); delivering them again would repeat stale events after
+   * the gap, so they are skipped: the gap says subscribers must resynchronise anyway.
    */
   async #checkReset(): Promise<void> {
     const { client, key } = this.#options;
     const newest =
       (await this.#watch(client.xrevrange(key, '+', '-', 'COUNT', 1)))[0]?.[0] ?? ZERO_ID;
     const after = this.#lastId!;
-    if (after === ZERO_ID || compareStreamIds(newest, after)! >= 0) return;
+    if (compareStreamIds(newest, after)! >= 0) return;
     this.#options.onGap({ reason: 'unknown-epoch', after });
-    this.#lastId = ZERO_ID;
+    this.#lastId = newest;
   }
 
   /** Reconnect when a command on the blocking connection outlives its block by far. */
