@@ -218,9 +218,10 @@ export class RedisBroker implements Broker<Promise<string>> {
   async #close(): Promise<void> {
     this.#listeners.clear();
     const tailStopped = this.#tail.stop();
+    // Cut short what the tail may be waiting on: its XREAD, or its starting point while Redis is down.
     this.#blocking.disconnect();
-    await tailStopped;
     this.#commands.close();
+    await tailStopped;
     if (this.#ownsCommandClient) await quit(this.#commands.client);
   }
 

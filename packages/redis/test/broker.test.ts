@@ -102,6 +102,24 @@ describe('redisBroker: append', () => {
     expect((closed as RedisBrokerError).code).toBe('CLOSED');
   });
 
+  it('rejects with UNCERTAIN when sent but not answered in time, and Redis may still store it', async () => {
+    const key = freshKey();
+    const broker = redisBroker({ url: redis.url }, { key, commandTimeoutMs: 200 });
+    await broker.lastId();
+    // Keep Redis busy for 500 ms with a script: the append is sent, and waits on the server side.
+    const busy = new Redis(redis.url);
+    const script =
+      "local s = redis.call('TIME') repeat local t = redis.call('TIME') until (t[1] - s[1]) * 1000000 + t[2] - s[2] > 500000";
+    const running = busy.eval(script, 0);
+    await sleep(50);
+    const error = await broker.append(entry(1)).catch((e: unknown) => e);
+    expect((error as RedisBrokerError).code).toBe('UNCERTAIN');
+    await running;
+    busy.disconnect();
+    expect(await raw.xlen(key)).toBe(1);
+    await broker.close();
+  });
+
   it('validates its options', () => {
     expect(() => redisBroker({ url: redis.url }, { maxEvents: 0 })).toThrow(/maxEvents/);
     expect(() => redisBroker({ url: redis.url }, { blockMs: 0 })).toThrow(/blockMs/);

@@ -166,4 +166,17 @@ describe('redisBroker across a Redis crash (SIGKILL, no persistence)', () => {
     expect(appended).toContain(seen[0]);
     await broker.close();
   });
+
+  it('closes at once while Redis is down, failing waiting appends with CLOSED', async () => {
+    await using redis = await startTestRedis();
+    await redis.kill();
+    const broker = redisBroker({ url: redis.url, redisOptions }, { commandTimeoutMs: null });
+    broker.subscribe(() => {});
+    const waiting = broker.append(entry(1)).catch((e: unknown) => e);
+    await sleep(200);
+    const started = Date.now();
+    await broker.close();
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(((await waiting) as RedisBrokerError).code).toBe('CLOSED');
+  });
 });
