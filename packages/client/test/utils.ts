@@ -49,9 +49,10 @@ export async function startTestServer(handler: TestHandler): Promise<TestServer>
       headers: req.headers,
       lastEventId:
         typeof header === 'string' ? Buffer.from(header, 'latin1').toString('utf8') : undefined,
+      // not events.once: it rejects on an 'error' (ECONNRESET) before the 'close' that follows
       socketClosed: req.socket.destroyed
         ? Promise.resolve()
-        : once(req.socket, 'close').then(() => {}),
+        : new Promise<void>((resolve) => req.socket.once('close', () => resolve())),
     };
     requests.push(seen);
     Promise.resolve(handler(req, res, seen)).catch((error: unknown) => {
