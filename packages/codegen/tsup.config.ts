@@ -1,9 +1,11 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts'],
+  // `cli` is the bin (`dist/cli.js`, ESM); its CommonJS twin is built too and left unused.
+  entry: { index: 'src/index.ts', cli: 'src/cli.ts' },
   format: ['esm', 'cjs'],
-  dts: { entry: 'src/index.ts' },
+  dts: { entry: { index: 'src/index.ts' } },
+  shims: true,
   sourcemap: true,
   clean: true,
   target: 'es2022',

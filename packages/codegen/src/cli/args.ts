@@ -1,0 +1,96 @@
+import { parseArgs } from 'node:util';
+import { CodegenError, CodegenErrorCode } from '../errors.js';
+import type { GenerateOptions } from '../generate.js';
+
+export const USAGE = `Usage: ssekit generate <contract-module> --out <file> [options]
+
+Reads a contract module (TypeScript as it is) and writes a standalone typed client module.
+
+Options:
+  -o, --out <file>          the client module to write (.ts, .mts or .cts)
+      --openapi <file>      also write the OpenAPI 3.2 document (needs @ssekit/server)
+      --export <name>       the export that holds the contract (default: the only one)
+      --base <path>         where the router is mounted, for the OpenAPI paths (default: /)
+      --title <text>        info.title of the OpenAPI document
+      --api-version <text>  info.version of the OpenAPI document
+      --check               write nothing; exit 1 when a file is stale
+      --watch               regenerate whenever the contract or a file it imports changes
+  -h, --help                show this help
+  -v, --version             show the version
+`;
+
+/** What the command line asks for: a union tagged by `type`. */
+export type Command =
+  | { readonly type: 'help' }
+  | { readonly type: 'version' }
+  | {
+      readonly type: 'generate';
+      readonly mode: 'write' | 'check' | 'watch';
+      readonly options: GenerateOptions;
+    };
+
+const usage = (message: string) => new CodegenError(CodegenErrorCode.USAGE, message);
+
+/**
+ * Parse `ssekit` arguments.
+ *
+ * @throws CodegenError `USAGE` for unknown flags, a missing module or `--out`, `--check` with `--watch`.
+ */
+export function parseCommand(argv: readonly string[]): Command {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (cause) {
+    throw new CodegenError(CodegenErrorCode.USAGE, (cause as Error).message, { cause });
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { type: 'help' };
+  if (values.version) return { type: 'version' };
+  const [command, input, ...extra] = positionals;
+  if (command === undefined)
+    throw usage('Missing command: ssekit generate <contract-module> --out <file>');
+  if (command !== 'generate')
+    throw usage(`Unknown command "${command}": the command is "generate"`);
+  if (input === undefined)
+    throw usage('Missing the contract module: ssekit generate <contract-module> --out <file>');
+  if (extra.length > 0) throw usage(`Unexpected argument "${extra[0]}"`);
+  if (values.out === undefined)
+    throw usage('Missing --out <file>: where to write the client module');
+  if (values.check && values.watch) throw usage('--check and --watch exclude each other');
+  const openapiOptions = {
+    ...(values.base === undefined ? {} : { basePath: values.base }),
+    ...(values.title === undefined ? {} : { title: values.title }),
+    ...(values['api-version'] === undefined ? {} : { version: values['api-version'] }),
+  };
+  return {
+    type: 'generate',
+    mode: values.check ? 'check' : values.watch ? 'watch' : 'write',
+    options: {
+      input,
+      out: values.out,
+      openapi: values.openapi,
+      exportName: values.export,
+      openapiOptions,
+    },
+  };
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      out: { type: 'string', short: 'o' },
+      openapi: { type: 'string' },
+      export: { type: 'string' },
+      base: { type: 'string' },
+      title: { type: 'string' },
+      'api-version': { type: 'string' },
+      check: { type: 'boolean' },
+      watch: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
+}

@@ -1,0 +1,21 @@
+export { type CliIo, ExitCode, runCli } from './cli/run.js';
+export { CodegenError, CodegenErrorCode, type SchemaLocation } from './errors.js';
+export {
+  type CheckResult,
+  checkGenerated,
+  type GeneratedFile,
+  type GenerateOptions,
+  type GenerateResult,
+  generate,
+  generateClientModule,
+  type OpenApiBuilder,
+  type OpenApiOptions,
+  renderFiles,
+} from './generate.js';
+export {
+  type LoadContractOptions,
+  type LoadedContract,
+  loadContract,
+} from './load/load-contract.js';
+export { localImports } from './load/local-imports.js';
+export { type WatchEvent, type WatchOptions, watchContract } from './watch.js';
