@@ -166,6 +166,7 @@ export class BroadcastConnection {
         url: joinUrl(this.#options.url, '', params),
         preferFetch: plan.routeByTopic,
         lastEventId: resumeFrom,
+        onParseError: (error) => this.#report(error),
       });
     } catch (error) {
       this.#report(
@@ -252,6 +253,11 @@ export class BroadcastConnection {
 
   #onError(source: EventSourceLike, event: unknown): void {
     if (this.#current?.source !== source) return;
+    if (source.readyState === ReadyState.OPEN) {
+      // FetchEventSource reports a dropped over-long event this way; the connection goes on.
+      this.#report(errorOf(event, 'The event stream dropped an event').error);
+      return;
+    }
     if (source.readyState === ReadyState.CONNECTING) {
       // [spec] the EventSource reconnects by itself, with the last id in Last-Event-ID.
       this.#setStatus('reconnecting');

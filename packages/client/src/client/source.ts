@@ -12,6 +12,8 @@ export interface SourceRequest {
   method?: 'GET' | 'POST';
   body?: string;
   lastEventId?: string | undefined;
+  /** Events the parser dropped (past `maxEventLength`): reported, while the connection goes on. */
+  onParseError?: (error: SseError) => void;
 }
 
 /** `readyState` values, the same on every EventSource. */
@@ -53,6 +55,7 @@ export function openSource(options: ClientOptions, request: SourceRequest): Even
     method: request.method,
     body: request.body,
     lastEventId: request.lastEventId,
+    onParseError: request.onParseError,
   });
 }
 

@@ -76,6 +76,7 @@ export class RpcStream {
         canPost ? [] : [['input', json]],
       ),
       preferFetch: true,
+      onParseError: (error) => this.#report(error),
       ...(canPost ? { method: 'POST' as const, body: json } : {}),
     });
     this.#source = source;
@@ -83,6 +84,10 @@ export class RpcStream {
     source.onopen = () => this.#setStatus('open');
     source.onerror = (event: unknown) => {
       if (this.#status === 'closed') return;
+      if (source.readyState === ReadyState.OPEN) {
+        this.#report(errorOf(event, `Stream "${name}" dropped an event`).error);
+        return;
+      }
       if (source.readyState === ReadyState.CONNECTING) {
         this.#setStatus('reconnecting');
         return;

@@ -53,6 +53,9 @@ export function startStream(res: Response, retryMs: number): void {
   res.writeHead(200, sseHeaders);
   res.flushHeaders();
   res.socket?.setNoDelay(true);
+  // TCP keepalive finds peers that vanished without a FIN (a laptop lid, a dropped NAT entry) even
+  // when heartbeats still fit in the socket buffer.
+  res.socket?.setKeepAlive(true, 30_000);
   res.write(`${encodeRetry(retryMs).slice(0, -1)}: connected\n\n`);
 }
 
