@@ -34,15 +34,7 @@ export class CommandConnection {
     );
     for (const fail of [...this.#inflight]) fail(error);
   };
-  readonly #onEnd = (): void => {
-    const error = new RedisBrokerError(
-      RedisBrokerErrorCode.CLOSED,
-      'The Redis connection has ended',
-    );
-    const waiters = [...this.#pending];
-    this.#pending.clear();
-    for (const waiter of waiters) waiter.fail(error);
-  };
+  readonly #onEnd = (): void => this.#failPending('The Redis connection has ended');
 
   constructor(client: Redis, timeoutMs: number | null) {
     this.client = client;
@@ -59,7 +51,7 @@ export class CommandConnection {
   run<T>(run: (client: Redis) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (this.#closed) {
-        reject(new RedisBrokerError(RedisBrokerErrorCode.CLOSED, 'The broker is closed'));
+        reject(new RedisBrokerError(RedisBrokerErrorCode.CLOSED, 'The broker was closed'));
         return;
       }
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -78,7 +70,13 @@ export class CommandConnection {
       const send: Send = () => {
         if (settled) return;
         this.#inflight.add(failInflight);
-        run(this.client).then(
+        let answer: Promise<T>;
+        try {
+          answer = run(this.client);
+        } catch (cause) {
+          answer = Promise.reject(cause);
+        }
+        answer.then(
           (value) => {
             this.#inflight.delete(failInflight);
             if (settle()) resolve(value);
@@ -114,7 +112,7 @@ export class CommandConnection {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#onEnd();
+    this.#failPending('The broker was closed');
     this.client.off('ready', this.#onReady);
     this.client.off('close', this.#onClose);
     this.client.off('end', this.#onEnd);
@@ -137,6 +135,13 @@ export class CommandConnection {
         // connecting, connect, reconnecting, close: 'ready' (or 'end') will follow.
         break;
     }
+  }
+
+  #failPending(message: string): void {
+    const error = new RedisBrokerError(RedisBrokerErrorCode.CLOSED, message);
+    const waiters = [...this.#pending];
+    this.#pending.clear();
+    for (const waiter of waiters) waiter.fail(error);
   }
 
   #flush(): void {
