@@ -1,0 +1,82 @@
+import type { AnyContract, EventName } from '@ssekit/core';
+import { z } from 'zod';
+import type { BroadcastInput } from '../types.js';
+
+// The same bounds as the SSE endpoint's query: a subscription input is not a place to exhaust a
+// server's memory.
+const MAX_EVENTS = 256;
+const MAX_TOPICS = 256;
+const MAX_TOPIC_LENGTH = 256;
+const MAX_LAST_EVENT_ID_LENGTH = 256;
+
+/** Which broadcast events one subscription receives: the parsed form of `BroadcastInput`. */
+export interface BroadcastFilter {
+  /** The event names, or `undefined` for every event. */
+  readonly events: ReadonlySet<string> | undefined;
+  /** Per event, the topics it is narrowed to. Events not in the map are not narrowed. */
+  readonly topics: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/**
+ * The zod schema of the broadcast procedure's input, built from the contract's event names. It
+ * keeps `lastEventId`, which tRPC adds to the input of a subscription that resumes.
+ */
+export function broadcastInputSchema<TContract extends AnyContract>(
+  contract: TContract,
+): z.ZodType<BroadcastInput<TContract> | undefined, BroadcastInput<TContract> | undefined> {
+  const names = Object.keys(contract.events);
+  // z.enum needs at least one value: a contract without events accepts no names at all.
+  const name = names.length > 0 ? z.enum(names as [string, ...string[]]) : z.never();
+  const topic = z.string().min(1).max(MAX_TOPIC_LENGTH);
+  const schema = z
+    .object({
+      events: z.array(name).max(MAX_EVENTS).optional(),
+      topics: z
+        .partialRecord(name, z.array(topic).max(MAX_TOPICS))
+        .refine((topics) => Object.values(topics).flat().length <= MAX_TOPICS, {
+          message: `At most ${MAX_TOPICS} topics`,
+        })
+        .optional(),
+      lastEventId: z.string().max(MAX_LAST_EVENT_ID_LENGTH).nullish(),
+    })
+    .optional();
+  return schema as unknown as z.ZodType<
+    BroadcastInput<TContract> | undefined,
+    BroadcastInput<TContract> | undefined
+  >;
+}
+
+/** Turn a parsed input into a filter. */
+export function createFilter<TContract extends AnyContract>(
+  input: BroadcastInput<TContract> | undefined,
+): BroadcastFilter {
+  const topics = new Map<string, ReadonlySet<string>>();
+  for (const [event, list] of Object.entries(input?.topics ?? {})) {
+    if (list) topics.set(event, new Set(list as readonly string[]));
+  }
+  return { events: input?.events ? new Set<string>(input.events) : undefined, topics };
+}
+
+/** Whether an event with this name and topic passes the filter: the SSE endpoint's rule. */
+export function matchesFilter(
+  filter: BroadcastFilter,
+  event: string,
+  topic: string | undefined,
+): boolean {
+  if (filter.events && !filter.events.has(event)) return false;
+  const topics = filter.topics.get(event);
+  if (topics === undefined) return true;
+  return topic !== undefined && topics.has(topic);
+}
+
+/** Every `[event, topic]` narrowing of an input, in the shape `authorize` receives. */
+export function topicPairs<TContract extends AnyContract>(
+  input: BroadcastInput<TContract> | undefined,
+): [EventName<TContract>, string][] {
+  const pairs: [EventName<TContract>, string][] = [];
+  for (const [event, list] of Object.entries(input?.topics ?? {})) {
+    for (const topic of (list ?? []) as readonly string[])
+      pairs.push([event as EventName<TContract>, topic]);
+  }
+  return pairs;
+}
