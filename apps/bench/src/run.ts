@@ -12,10 +12,12 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { environment } from './report/environment.js';
 import { renderMarkdown } from './report/markdown.js';
+import { buildHarness } from './runner/build.js';
 import { CONTENDERS } from './runner/contenders.js';
 import { LoadgenPool } from './runner/loadgens.js';
 import { FULL, QUICK } from './runner/plan.js';
 import type { Cell, Results } from './runner/results.js';
+import { markUnavailable } from './runner/with-server.js';
 import { runBurst } from './scenarios/burst.js';
 import type { ScenarioContext } from './scenarios/common.js';
 import { runConnections } from './scenarios/connections.js';
@@ -47,7 +49,8 @@ if (unknown.length > 0) {
 const out = resolve(
   option('out') ?? (quick ? `${BENCH_DIR}/results/quick.md` : `${REPO_DIR}/BENCHMARKS.md`),
 );
-const pool = new LoadgenPool(Number(option('loadgens') ?? 1));
+const loadgens = Number(option('loadgens') ?? 1);
+let pool: LoadgenPool | undefined;
 const started = Date.now();
 
 function log(line: string): void {
@@ -65,6 +68,13 @@ const fmt = (n: number | undefined, unit = '') =>
   n === undefined ? '—' : `${Math.round(n).toLocaleString('en-US')}${unit}`;
 
 async function main(): Promise<Results> {
+  const built = await buildHarness();
+  for (const c of contenders) {
+    const error = built.failed.get(c.script);
+    if (error !== undefined)
+      markUnavailable(c.id, `not available yet: the bundle does not build: ${error}`);
+  }
+  pool = new LoadgenPool(loadgens);
   const ctx: ScenarioContext = { pool, plan, log };
   const results: Results = { bursts: [], steady: [], connections: [], stream: [] };
   const neededFiles =
@@ -164,5 +174,5 @@ try {
   console.error(error);
   process.exitCode = 1;
 } finally {
-  await pool.stop();
+  await pool?.stop();
 }

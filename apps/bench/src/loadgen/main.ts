@@ -201,7 +201,7 @@ async function stream(cmd: Extract<LoadgenCommand, { type: 'stream' }>): Promise
   const c = conn!;
   c.arm(cmd.events);
   await Promise.race([finished, sleep(cmd.deadlineMs)]);
-  if (!c.ended && error === undefined) error = 'stream did not end before the deadline';
+  const timedOut = !c.ended;
   c.close();
   return {
     type: 'stream',
@@ -209,7 +209,8 @@ async function stream(cmd: Extract<LoadgenCommand, { type: 'stream' }>): Promise
     count: c.count,
     startedAt,
     lastAt: c.reachedAt || c.lastAt,
-    ended: c.ended,
+    ended: !timedOut && error === undefined,
+    timedOut,
     orderErrors: checker.errors,
     firstOrderError: checker.firstError,
     error,

@@ -93,6 +93,7 @@ function burstSection(input: ReportInput): string[] {
       ...input.results.bursts.map((b) => {
         const cell = b.cells.find((x) => x.contender === c.id);
         if (cell === undefined) return '—';
+        if (cell.status === 'partial') return `${rate(rates(cell))} (**partial**)`;
         if (cell.status !== 'ok') return `**${cell.status}**`;
         return `${rate(rates(cell))} (${ratio(rates(cell), baselineOf(b.cells, rates))})`;
       }),

@@ -6,6 +6,8 @@ export interface ContenderInfo {
   /** Packages in apps/bench/node_modules that make up this contender, for the versions table. */
   readonly packages: readonly string[];
   readonly description: string;
+  /** Still being written: a build or start-up failure reports it unavailable instead of failed. */
+  readonly pending?: boolean;
 }
 
 export const CONTENDERS: readonly ContenderInfo[] = [
@@ -51,6 +53,7 @@ export const CONTENDERS: readonly ContenderInfo[] = [
     script: 'ssekit.ts',
     packages: ['@ssekit/server', '@ssekit/core', 'express', 'zod-workspace'],
     description: 'createSseServer, in-memory broker, validation on, express router',
+    pending: true,
   },
 ];
 

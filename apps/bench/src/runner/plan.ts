@@ -30,6 +30,12 @@ export interface Plan {
   readonly stallMs: number;
   /** A repetition longer than this is the last one. */
   readonly repBudgetMs: number;
+  /** A burst or stream still running after this long stops there, with a `partial` rate. */
+  readonly repDeadlineMs: number;
+  /** After every client got its events, wait this long for surplus ones. */
+  readonly graceMs: number;
+  /** Pause before a memory reading, so that the server is idle. */
+  readonly settleMs: number;
 }
 
 export const FULL: Plan = {
@@ -48,14 +54,20 @@ export const FULL: Plan = {
   stream: { events: 100_000, reps: 3 },
   stallMs: 10_000,
   repBudgetMs: 20_000,
+  repDeadlineMs: 60_000,
+  graceMs: 500,
+  settleMs: 500,
 };
 
 export const QUICK: Plan = {
   mode: 'quick',
-  bursts: [{ clients: 50, events: 200, batch: 20, reps: 1, headline: true }],
-  steady: [{ clients: 20, rate: 200, durationMs: 1000, warmupMs: 200, drainMs: 3000 }],
-  connections: { count: 200, concurrency: 64 },
-  stream: { events: 2000, reps: 1 },
+  bursts: [{ clients: 10, events: 50, batch: 10, reps: 1, headline: true }],
+  steady: [{ clients: 10, rate: 50, durationMs: 1000, warmupMs: 200, drainMs: 3000 }],
+  connections: { count: 100, concurrency: 32 },
+  stream: { events: 500, reps: 1 },
   stallMs: 5000,
   repBudgetMs: 5000,
+  repDeadlineMs: 10_000,
+  graceMs: 100,
+  settleMs: 100,
 };

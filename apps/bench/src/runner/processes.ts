@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LoadgenCommand, LoadgenReply, ServerHello } from '../shared/protocol.js';
+import { OUT_DIR } from './build.js';
 
 const BENCH_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const children = new Set<ChildProcess>();
@@ -65,9 +66,12 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Start `src/servers/<script>` and wait for its hello line. */
+/** Start the bundle of `src/servers/<script>` and wait for its hello line. */
 export async function startServer(script: string, timeoutMs = 30_000): Promise<ServerProcess> {
-  const child = spawnNode(['--expose-gc', '--import', 'tsx', `src/servers/${script}`], false);
+  const child = spawnNode(
+    ['--expose-gc', `${OUT_DIR}/servers/${script.replace(/\.ts$/, '.js')}`],
+    false,
+  );
   const stderr = tail(child);
   const hello = await new Promise<ServerHello>((resolve, reject) => {
     const timer = setTimeout(
@@ -113,7 +117,7 @@ export interface LoadgenProcess {
 
 /** Fork one load generator. Requests are answered in order, one at a time per process. */
 export function startLoadgen(): LoadgenProcess {
-  const child = spawnNode(['--import', 'tsx', 'src/loadgen/main.ts'], true);
+  const child = spawnNode([`${OUT_DIR}/loadgen/main.js`], true);
   const stderr = tail(child);
   const waiting: { resolve: (reply: LoadgenReply) => void; reject: (error: Error) => void }[] = [];
   child.on('message', (reply: LoadgenReply) => waiting.shift()?.resolve(reply));

@@ -8,6 +8,11 @@ export type Status =
   | 'unavailable'
   /** Still delivering at the deadline of a steady-rate run: it cannot keep up with that rate. */
   | 'overloaded'
+  /**
+   * Still delivering when a burst or stream ran out of its time budget: the rate is that of the
+   * events delivered until then, and the counts could not be checked.
+   */
+  | 'partial'
   /** The scenario does not apply to this contender. */
   | 'n/a';
 

@@ -32,6 +32,11 @@ export async function withServer<TCell extends Cell>(
     }
     return cell;
   } catch (error) {
+    if (contender.pending && server === undefined) {
+      const reason = `not available yet: ${(error as Error).message}`;
+      unavailable.set(contender.id, reason);
+      return { contender: contender.id, status: 'unavailable', note: reason };
+    }
     const died =
       server !== undefined && !server.alive() ? ` (server died)\n${server.stderr()}` : '';
     return {
@@ -44,6 +49,7 @@ export async function withServer<TCell extends Cell>(
   }
 }
 
-export function isUnavailable(contenderId: string): boolean {
-  return unavailable.has(contenderId);
+/** Record a contender that cannot run (its bundle did not build). */
+export function markUnavailable(contenderId: string, reason: string): void {
+  unavailable.set(contenderId, reason);
 }

@@ -28,12 +28,12 @@ export function runConnections(
       const before = await control.memory(hello.port);
 
       const { elapsedMs } = await subscribeAll(ctx, hello, count, read);
-      await sleep(500);
+      await sleep(ctx.plan.settleMs);
       const open = await control.memory(hello.port);
 
       await ctx.pool.closeAll();
       const leftOver = await waitForSubscribers(hello.port, 0, 5_000);
-      await sleep(200);
+      await sleep(ctx.plan.settleMs);
       const after = await control.memory(hello.port);
       return {
         contender: contender.id,

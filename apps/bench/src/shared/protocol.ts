@@ -102,6 +102,8 @@ export interface StreamResult {
   readonly lastAt: number;
   /** The response finished (final chunk or socket end) after the events. */
   readonly ended: boolean;
+  /** The deadline passed before the stream ended. */
+  readonly timedOut: boolean;
   readonly orderErrors: number;
   readonly firstOrderError: string | undefined;
   readonly error: string | undefined;

@@ -1,0 +1,29 @@
+/**
+ * CI runs the harness once in its quick plan: every contender through every scenario on a small
+ * workload. It asserts nothing about speed, only that the harness works and that every contender
+ * delivered exactly the events it was sent (the runner exits 1 otherwise).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from 'vitest';
+
+const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+test('pnpm bench --quick runs every contender and writes a report', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'ssekit-bench-')), 'quick.md');
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/run.ts', '--quick', `--out=${out}`], {
+    cwd: BENCH_DIR,
+    encoding: 'utf8',
+    timeout: 170_000,
+  });
+  if (run.status !== 0) console.error(run.stdout, run.stderr);
+  expect(run.status).toBe(0);
+  const report = readFileSync(out, 'utf8');
+  expect(report).toContain('## Headline: burst fan-out');
+  for (const contender of ['batched', 'naive', 'better-sse', 'tRPC', 'express-zod-api', 'ssekit']) {
+    expect(report).toContain(contender);
+  }
+}, 180_000);
