@@ -14,11 +14,15 @@ const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 test('pnpm bench --quick runs every contender and writes a report', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'ssekit-bench-')), 'quick.md');
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/run.ts', '--quick', `--out=${out}`], {
-    cwd: BENCH_DIR,
-    encoding: 'utf8',
-    timeout: 170_000,
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/run.ts', '--quick', `--out=${out}`],
+    {
+      cwd: BENCH_DIR,
+      encoding: 'utf8',
+      timeout: 170_000,
+    },
+  );
   if (run.status !== 0) console.error(run.stdout, run.stderr);
   expect(run.status).toBe(0);
   const report = readFileSync(out, 'utf8');
