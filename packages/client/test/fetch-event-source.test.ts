@@ -151,6 +151,26 @@ describe('fetch, method and body', () => {
     }
   });
 
+  test('a custom fetch that ignores the signal: close() still cancels its body', async () => {
+    let cancelled = false;
+    const ownFetch: FetchLike = async () => ({
+      status: 200,
+      url: 'https://example.test/sse',
+      headers: { get: (name) => (name === 'content-type' ? 'text/event-stream' : null) },
+      body: new ReadableStream<Uint8Array>({
+        start: (controller) => controller.enqueue(new TextEncoder().encode('data: hi\n\n')),
+        cancel: () => {
+          cancelled = true;
+        },
+      }),
+    });
+    const source = new FetchEventSource('https://example.test/sse', { fetch: ownFetch });
+    const event = await nextEvent<MessageEventLike>(source, 'message');
+    expect(event.origin).toBe('https://example.test');
+    source.close();
+    await waitFor(() => cancelled, 'the body to be cancelled', 1_000);
+  });
+
   test('a body is POSTed, and sent again on every reconnect', async () => {
     const bodies: string[] = [];
     await using server = await startTestServer(async (req, res) => {

@@ -37,6 +37,8 @@ interface Attempt {
   /** The stall check, or the deadline of a refused response's body. */
   timer: ReturnType<typeof setTimeout> | undefined;
   lastByteAt: number;
+  /** The body being read, cancelled when the attempt ends (for a fetch that ignores its signal). */
+  reader: ReaderLike | undefined;
 }
 
 type Handler<TEvent> = ((this: FetchEventSource, event: TEvent) => unknown) | null;
@@ -67,11 +69,17 @@ const noop = (): void => {};
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#the-eventsource-interface
  */
 export class FetchEventSource extends EventTarget implements EventSourceLike {
+  /** `readyState` while connecting, and while waiting to reconnect. */
   static readonly CONNECTING = 0;
+  /** `readyState` while the stream is open. */
   static readonly OPEN = 1;
+  /** `readyState` after `close()` or a refusal: nothing more happens. */
   static readonly CLOSED = 2;
+  /** `readyState` while connecting, and while waiting to reconnect. */
   readonly CONNECTING = 0;
+  /** `readyState` while the stream is open. */
   readonly OPEN = 1;
+  /** `readyState` after `close()` or a refusal: nothing more happens. */
   readonly CLOSED = 2;
 
   readonly #url: string;
@@ -153,6 +161,7 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
     return this.#lastEventId;
   }
 
+  /** Called on each `open` event: a connection was accepted (200, `text/event-stream`). */
   get onopen(): Handler<EventLike> {
     return this.#onopen;
   }
@@ -168,6 +177,7 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
     this.#onmessage = typeof handler === 'function' ? handler : null;
   }
 
+  /** Called on each `error` event: see {@link SseErrorEvent} for what it carries. */
   get onerror(): Handler<SseErrorEvent> {
     return this.#onerror;
   }
@@ -237,6 +247,7 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
       controller: new AbortController(),
       timer: undefined,
       lastByteAt: Date.now(),
+      reader: undefined,
     };
     this.#attempt = attempt;
     this.#armStallCheck(attempt);
@@ -288,6 +299,7 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
       await this.#refuse(attempt, response, verdict);
       return;
     }
+    attempt.reader = verdict.reader;
     // [spec] announce the connection: "if readyState is not CLOSED, set it to OPEN and fire open".
     this.#readyState = FetchEventSource.OPEN;
     this.#failures = 0;
@@ -337,7 +349,7 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
       );
       return;
     }
-    reader.cancel().catch(noop);
+    // closed from a listener: #endAttempt cancelled the reader already
   }
 
   #dispatchMessage(attempt: Attempt, event: ParsedEvent): void {
@@ -425,6 +437,7 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
     clearTimeout(attempt.timer);
     attempt.timer = undefined;
     attempt.controller.abort();
+    if (attempt.reader) cancelQuietly(attempt.reader);
   }
 
   #dispatchError(init: SseErrorEventInit): void {
@@ -457,9 +470,18 @@ function originOf(url: string): string {
 
 function cancelBody(response: FetchLikeResponse): void {
   try {
-    response.body?.getReader().cancel().catch(noop);
+    if (response.body) cancelQuietly(response.body.getReader());
   } catch {
     // already locked or disturbed: the aborted signal ends it
+  }
+}
+
+/** Cancel a body reader, whatever it does: reject, throw, or not return a promise at all. */
+function cancelQuietly(reader: ReaderLike): void {
+  try {
+    Promise.resolve(reader.cancel()).catch(noop);
+  } catch {
+    // a reader that throws on cancel has nothing left to release
   }
 }
 

@@ -85,7 +85,10 @@ export async function readErrorBody(response: FetchLikeResponse): Promise<string
   } catch {
     return text;
   } finally {
-    reader.cancel().catch(() => {});
+    // through a promise: a custom reader's cancel may throw, or not return a promise
+    Promise.resolve()
+      .then(() => reader.cancel())
+      .catch(() => {});
   }
 }
 
