@@ -250,3 +250,28 @@ describe('createClient: broadcast subscriptions', () => {
     client.close();
   });
 });
+
+describe('createClient: topic routing', () => {
+  it('routes one event to subscriptions that want different topics, over one connection', async () => {
+    await using server = await startTestServer(contract, {});
+    for (const options of [{ EventSource }, {}]) {
+      const client = createClient(contract, { url: server.url, ...options });
+      const aapl: string[] = [];
+      const msft: string[] = [];
+      const all: string[] = [];
+      client.subscribe('price', (p) => aapl.push(p.symbol), { topic: 'AAPL' });
+      client.subscribe('price', (p) => msft.push(p.symbol), { topic: ['MSFT'] });
+      client.subscribe('price', (p) => all.push(p.symbol));
+      await waitFor(() => client.status === 'open', 'open');
+      for (const symbol of ['AAPL', 'MSFT', 'IBM', 'AAPL']) server.sse.publish('price', { symbol, price: 1, at }, { topic: symbol });
+      server.sse.publish('price', { symbol: 'none', price: 1, at });
+      await waitFor(() => all.length === 5, 'all prices');
+      expect(aapl).toEqual(['AAPL', 'AAPL']);
+      expect(msft).toEqual(['MSFT']);
+      expect(all).toEqual(['AAPL', 'MSFT', 'IBM', 'AAPL', 'none']);
+      expect(server.sse.stats().connections).toBe(1);
+      client.close();
+      await waitFor(() => server.sse.stats().connections === 0, 'closed');
+    }
+  });
+});

@@ -176,7 +176,8 @@ export class BroadcastConnection {
       return;
     }
     this.#current = { source, plan };
-    this.#setStatus(previous ? 'reconnecting' : 'connecting');
+    // A retry after the transport gave up (#current is gone by then) is still a reconnect.
+    this.#setStatus(previous || this.#status === 'reconnecting' ? 'reconnecting' : 'connecting');
 
     if (previous) {
       if (resumeFrom !== undefined) {

@@ -39,7 +39,7 @@ export function openSource(options: ClientOptions, request: SourceRequest): Even
   const canFetch = typeof options.fetch === 'function' || typeof globalThis.fetch === 'function';
   const needsFetch =
     options.headers !== undefined || options.fetch !== undefined || request.method === 'POST';
-  if (!needsFetch && Native && !(request.preferFetch && canFetch && !options.EventSource)) {
+  if (!needsFetch && Native && !(request.preferFetch && canFetch)) {
     return new Native(request.url, { withCredentials: options.withCredentials ?? false });
   }
   if (!canFetch) {

@@ -75,7 +75,8 @@ export class RpcStream {
         `/streams/${encodeURIComponent(name)}`,
         canPost ? [] : [['input', json]],
       ),
-      preferFetch: true,
+      // fetch can POST the input and read a refused request's body; a given EventSource class wins.
+      preferFetch: clientOptions.EventSource === undefined,
       onParseError: (error) => this.#report(error),
       ...(canPost ? { method: 'POST' as const, body: json } : {}),
     });
