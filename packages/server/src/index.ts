@@ -1,5 +1,12 @@
 export { MemoryBroker, type MemoryBrokerOptions, memoryBroker } from './broker/memory.js';
-export type { Broker, BrokerEntry, BrokerEvent, ReadResult, ResetReason } from './broker/types.js';
+export type {
+  Broker,
+  BrokerEntry,
+  BrokerEvent,
+  BrokerSubscribeOptions,
+  ReadResult,
+  ResetReason,
+} from './broker/types.js';
 export { sseHeaders } from './http/headers.js';
 export type { EventPredicate } from './hub/connection.js';
 export type { SseServerStats } from './hub/stats.js';

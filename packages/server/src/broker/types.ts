@@ -32,6 +32,12 @@ export type ReadResult =
       readonly lastId: string;
     };
 
+/** Options of `Broker.subscribe`. */
+export interface BrokerSubscribeOptions {
+  /** Events were lost between the last delivered one and what follows: the log continues after `lastId`. */
+  onReset?: (reset: { readonly reason: ResetReason; readonly lastId: string }) => void;
+}
+
 /**
  * Where published events go and where every server process reads them back. The in-memory broker is
  * the embedded default; `@ssekit/redis` implements the same interface on Redis Streams.
@@ -45,8 +51,15 @@ export interface Broker<TAppendResult extends string | Promise<string> = string 
   append(entry: BrokerEntry): TAppendResult;
   /** Events after `lastEventId`, oldest first, or why that id cannot be resumed from. */
   readSince(lastEventId: string): ReadResult | Promise<ReadResult>;
-  /** Receive every appended event, from this process or another, in log order. Returns unsubscribe. */
-  subscribe(listener: (events: readonly BrokerEvent[]) => void): () => void;
+  /**
+   * Receive every appended event, from this process or another, in log order. Returns unsubscribe.
+   * A broker that loses events it cannot deliver (a Redis that restarted empty) calls `onReset`,
+   * and the hub sends `ssekit.reset` to every live connection.
+   */
+  subscribe(
+    listener: (events: readonly BrokerEvent[]) => void,
+    options?: BrokerSubscribeOptions,
+  ): () => void;
   /** The newest id in the log (a sentinel such as `<epoch>-0` when it is empty): where a new connection starts. */
   lastId(): string | Promise<string>;
   /** Order two ids of this broker: negative when `a` is older. `undefined` when they are not comparable. */

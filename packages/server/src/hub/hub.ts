@@ -54,7 +54,9 @@ export class Hub {
 
   constructor(options: HubOptions) {
     this.#options = options;
-    this.#unsubscribe = options.broker.subscribe((events) => this.#enqueue(events));
+    this.#unsubscribe = options.broker.subscribe((events) => this.#enqueue(events), {
+      onReset: (reset) => this.#reset(reset.reason, reset.lastId),
+    });
     if (options.heartbeatMs !== null) {
       // One timer for all connections: a timer per connection costs memory at 10 000 connections.
       const every = Math.max(50, Math.floor(options.heartbeatMs / 5));
@@ -238,6 +240,31 @@ export class Hub {
       this.#groups.set(key, group);
     }
     group.connections.add(conn);
+  }
+
+  /** The broker lost events: every connection must resynchronise, once, from `lastId` on. */
+  #reset(reason: string, lastId: string): void {
+    this.flush();
+    const frame = Buffer.from(
+      encodeEvent({ id: lastId, event: ControlEvent.RESET, data: JSON.stringify({ reason }) }),
+    );
+    const now = Date.now();
+    for (const conn of this.connections()) {
+      switch (conn.state.type) {
+        case 'replaying':
+          // Its replay answer is still to come and will say what it says; live events after the
+          // reset are what its backlog holds.
+          continue;
+        case 'live':
+          if (conn.state.skipUntil !== undefined) conn.state = { type: 'live' };
+          this.#options.stats.bytesWritten += conn.write(frame, now);
+          this.#options.stats.resets += 1;
+          this.#checkBuffer(conn);
+          break;
+        case 'closed':
+          break;
+      }
+    }
   }
 
   #fail(conn: SseConnection, error: unknown): void {
