@@ -109,15 +109,18 @@ export type StreamProcedure<
   meta: unknown;
 }>;
 
-/** What `createTrpcProcedures` returns: a router record, to mount with `t.router({ sse: … })`. */
-export interface TrpcProcedures<TContract extends AnyContract> {
+/**
+ * What `createTrpcProcedures` returns: a router record, to mount with `t.router({ sse: … })`. (A
+ * type, not an interface: tRPC's router options have an index signature, which only a type meets.)
+ */
+export type TrpcProcedures<TContract extends AnyContract> = {
   /** Every broadcast event, filtered by the input, resumable: `GET {base}` of the SSE endpoint. */
   readonly events: BroadcastProcedure<TContract>;
   /** One procedure per RPC stream: `GET {base}/streams/:name` of the SSE endpoint. */
   readonly streams: {
     readonly [TName in StreamName<TContract>]: StreamProcedure<TContract, TName>;
   };
-}
+};
 
 function defaultGetRequest(ctx: unknown): ExpressRequest | undefined {
   const req = (ctx as { req?: unknown } | null | undefined)?.req;

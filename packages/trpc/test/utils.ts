@@ -1,0 +1,150 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import {
+  type Broker,
+  type BrokerEvent,
+  createSseServer,
+  MemoryBroker,
+  type MemoryBrokerOptions,
+  type SseServer,
+} from '@ssekit/server';
+import {
+  createTRPCClient,
+  httpLink,
+  httpSubscriptionLink,
+  splitLink,
+  type TRPCClient,
+} from '@trpc/client';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import { EventSource } from 'eventsource';
+import express from 'express';
+import superjson from 'superjson';
+import {
+  type AppAuthorize,
+  type AppRouter,
+  type Contract,
+  contract,
+  createAppRouter,
+  createContext,
+  createHandlers,
+  type HandlerRun,
+} from './app.js';
+
+/** A memory broker that counts its listeners, so that tests see subscriptions end. */
+export class CountingBroker extends MemoryBroker {
+  listeners = 0;
+  override subscribe(listener: (events: readonly BrokerEvent[]) => void): () => void {
+    this.listeners += 1;
+    const off = super.subscribe(listener);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.listeners -= 1;
+      off();
+    };
+  }
+}
+
+export interface TrpcTestServer extends AsyncDisposable {
+  readonly sse: SseServer<Contract, Broker>;
+  readonly broker: CountingBroker;
+  /** `http://127.0.0.1:<port>` */
+  readonly origin: string;
+  /** The SSE endpoint: `<origin>/sse`. */
+  readonly sseUrl: string;
+  /** The tRPC endpoint: `<origin>/trpc`. */
+  readonly trpcUrl: string;
+  /** Every run of the buildLog handler, over SSE and tRPC. */
+  readonly runs: HandlerRun[];
+  /** Requests to /trpc that carried a resume id (header or query). */
+  readonly resumes: string[];
+  /** Destroy every open socket, as a network fault would. */
+  cutSockets(): number;
+  close(): Promise<void>;
+}
+
+/** ssekit and tRPC on one express app, on loopback, port 0. Dispose it with `await using`. */
+export async function startTrpcTestServer(
+  options: { broker?: MemoryBrokerOptions; authorize?: AppAuthorize } = {},
+): Promise<TrpcTestServer> {
+  const runs: HandlerRun[] = [];
+  const resumes: string[] = [];
+  const streams = createHandlers(runs);
+  const broker = new CountingBroker(options.broker);
+  const sse = createSseServer(contract, { streams, broker, heartbeatMs: null });
+  const router = createAppRouter(sse, { streams, authorize: options.authorize });
+  const app = express();
+  app.use('/sse', sse.router);
+  app.use('/trpc', (req, _res, next) => {
+    const header = req.headers['last-event-id'];
+    const query = new URL(req.url, 'http://x').searchParams.get('lastEventId');
+    const id = typeof header === 'string' && header !== '' ? header : query;
+    if (id) resumes.push(id);
+    next();
+  });
+  app.use('/trpc', createExpressMiddleware({ router, createContext }));
+  const server = http.createServer(app);
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await sse.close({ graceMs: 100 });
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await broker.close();
+  };
+  return {
+    sse,
+    broker,
+    origin,
+    sseUrl: `${origin}/sse`,
+    trpcUrl: `${origin}/trpc`,
+    runs,
+    resumes,
+    cutSockets() {
+      const n = sockets.size;
+      for (const socket of sockets) socket.destroy();
+      return n;
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** A tRPC client as an app would build it: httpSubscriptionLink for subscriptions, httpLink else. */
+export function createTestClient(url: string): TRPCClient<AppRouter> {
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({ url, transformer: superjson, EventSource }),
+        false: httpLink({ url, transformer: superjson }),
+      }),
+    ],
+  });
+}
+
+/** Wait until `check` is true, polling; fails with `message` after `timeoutMs`. */
+export async function waitFor(
+  check: () => boolean,
+  message: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`Timed out: ${message}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
