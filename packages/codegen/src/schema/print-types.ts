@@ -105,15 +105,13 @@ export function typeOf(
         doc: descriptionOf(p.node),
       }));
       if (node.mode === 'catchall' && node.catchall) {
-        const index: TsType = {
-          kind: 'generic',
-          name: 'Record',
-          args: [raw('string'), of(node.catchall)],
-        };
-        return {
-          kind: 'intersection',
-          members: [{ kind: 'object', props, index: undefined }, index],
-        };
+        // zod's type is `{ fixed: string; [k: string]: number }`, which no literal type can spell
+        // when the keys' types do not fit the index: the index widens to take them in.
+        const index = union([
+          of(node.catchall),
+          ...props.map((p) => (p.optional ? union([p.type, UNDEFINED]) : p.type)),
+        ]);
+        return { kind: 'object', props, index };
       }
       if (node.mode === 'loose') return { kind: 'object', props, index: raw('unknown') };
       // zod strips (or refuses) other keys, so an object without keys is an empty record.
@@ -135,11 +133,12 @@ export function typeOf(
       };
     }
     case 'record': {
-      const record: TsType = {
-        kind: 'generic',
-        name: 'Record',
-        args: [of(node.key), of(node.value)],
-      };
+      // An index signature, not `Record<string, V>`: a type alias may refer to itself through it.
+      const key = of(node.key);
+      const record: TsType =
+        key.kind === 'raw' && key.text === 'string'
+          ? { kind: 'object', props: [], index: of(node.value) }
+          : { kind: 'generic', name: 'Record', args: [key, of(node.value)] };
       return node.mode === 'partial'
         ? { kind: 'generic', name: 'Partial', args: [record] }
         : record;

@@ -94,11 +94,13 @@ function resolve(format: string): Resolved | undefined {
   const hash = HASH_FORMAT.exec(format);
   if (hash) {
     const alg = hash[1] as 'sha256';
-    const enc = hash[2] as 'hex';
     return {
-      print: (p) => `z.hash(${JSON.stringify(alg)}, ${printParams({ enc, ...p })})`,
-      build: (p) => z.hash(alg, { enc, ...p }),
-      params: [],
+      print: (p) => {
+        const params = printParams(p);
+        return `z.hash(${JSON.stringify(alg)}${params === '' ? '' : `, ${params}`})`;
+      },
+      build: (p) => z.hash(alg, p),
+      params: ['enc'],
     };
   }
   const found = FORMATS[format];

@@ -130,6 +130,7 @@ export function printObject(
   indent = '',
 ): string {
   if (props.length === 0 && index === undefined) return '{}';
+  if (props.length === 0) return `{ [key: string]: ${printType(index!, indent)} }`;
   const inner = `${indent}  `;
   const lines = props.map(
     (p) =>
