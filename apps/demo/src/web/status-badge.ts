@@ -1,0 +1,20 @@
+import type { ClientStatus } from '@ssekit/client';
+import { byId } from './dom.js';
+
+const labels: Record<ClientStatus, string> = {
+  idle: 'Idle',
+  connecting: 'Connecting…',
+  open: 'Live',
+  reconnecting: 'Reconnecting…',
+  closed: 'Disconnected',
+};
+
+/** The connection badge in the header: its text is announced politely (role="status"). */
+export function showStatus(status: ClientStatus): void {
+  const badge = byId('status');
+  if (badge.dataset.status === status) return;
+  badge.dataset.status = status;
+  const text = badge.querySelector('.text');
+  if (text) text.textContent = labels[status];
+  badge.title = `Event stream: ${status}`;
+}
