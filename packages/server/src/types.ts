@@ -25,6 +25,7 @@ export type AuthorizeRequest =
  * passes through it (by name and topic) before it reaches this connection. Throw an `SseError` with
  * code `UNAUTHORIZED` for a 401.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: an authorize function that returns nothing allows; `void` lets it type-check.
 export type AuthorizeResult = boolean | undefined | void | EventPredicate;
 
 /** One event an RPC stream handler yields. `id` makes resume possible: the handler gets it back as `lastEventId`. */
