@@ -1,0 +1,82 @@
+import type { AnyContract } from '@ssekit/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { payloads } from './arbitraries.js';
+import * as edgeClient from './fixtures/edge.client.js';
+import { contract as edge } from './fixtures/edge.js';
+import * as marketClient from './fixtures/market.client.js';
+import { contract as market } from './fixtures/market.js';
+
+/** Runs per schema: a few hundred in CI; raise it locally with SSEKIT_PROPERTY_RUNS=5000. */
+const RUNS = Number(process.env.SSEKIT_PROPERTY_RUNS ?? 200);
+
+/** Every schema of a contract, by where it sits: `events.price`, `streams.buildLog.input`… */
+function schemasOf(contract: AnyContract): Map<string, z.ZodType> {
+  const entries = new Map<string, z.ZodType>();
+  for (const [name, schema] of Object.entries(contract.events)) entries.set(`events.${name}`, schema);
+  for (const [name, stream] of Object.entries(contract.streams)) {
+    entries.set(`streams.${name}.input`, stream.input);
+    for (const [event, schema] of Object.entries(stream.events)) {
+      entries.set(`streams.${name}.events.${event}`, schema);
+    }
+  }
+  return entries;
+}
+
+const shapeOf = (schema: z.ZodType) =>
+  (schema._zod.def as { type: string; shape?: Record<string, z.ZodType> }).shape;
+
+/**
+ * Pairs of (original, generated) schemas: each top-level schema, and each key of an object schema on
+ * its own (`events.price.at`), since one bad key makes a whole object fail: keys alone are where most
+ * accepted payloads come from.
+ */
+function pairs(original: AnyContract, generated: AnyContract): [string, z.ZodType, z.ZodType][] {
+  const rebuilt = schemasOf(generated);
+  const result: [string, z.ZodType, z.ZodType][] = [];
+  for (const [where, schema] of schemasOf(original)) {
+    const twin = rebuilt.get(where)!;
+    result.push([where, schema, twin]);
+    const [shape, twinShape] = [shapeOf(schema), shapeOf(twin)];
+    if (!shape || !twinShape) continue;
+    for (const key of Object.keys(shape)) result.push([`${where}.${key}`, shape[key]!, twinShape[key]!]);
+  }
+  return result;
+}
+
+/** The outcome of an encode, thrown errors included (`z.success()` cannot encode, for one). */
+function encoded(schema: z.ZodType, value: unknown): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: z.encode(schema, value as never) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Both accept or both refuse; when they accept, they decode to the same value and encode it back alike. */
+function agree(original: z.ZodType, generated: z.ZodType, payload: unknown): void {
+  const a = z.safeDecode(original, payload as never);
+  const b = z.safeDecode(generated, payload as never);
+  expect(b.success, JSON.stringify(a.success ? 'accepted' : a.error.issues)).toBe(a.success);
+  if (a.success && b.success) {
+    expect(b.data).toEqual(a.data);
+    expect(encoded(generated, b.data)).toEqual(encoded(original, a.data));
+  }
+}
+
+describe.each([
+  ['market', market, marketClient.contract],
+  ['edge', edge, edgeClient.contract],
+] as const)('generated validators of the %s contract agree with the original zod schemas', (_, original, generated) => {
+  it('cover the same events, streams and stream events', () => {
+    expect([...schemasOf(generated).keys()]).toEqual([...schemasOf(original).keys()]);
+  });
+
+  it.each(pairs(original, generated))('%s', (_where, source, rebuilt) => {
+    fc.assert(
+      fc.property(payloads(source), (payload) => agree(source, rebuilt, payload)),
+      { numRuns: RUNS },
+    );
+  });
+});
