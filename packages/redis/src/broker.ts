@@ -1,4 +1,10 @@
-import type { Broker, BrokerEntry, BrokerEvent, ReadResult } from '@ssekit/server';
+import type {
+  Broker,
+  BrokerEntry,
+  BrokerEvent,
+  BrokerSubscribeOptions,
+  ReadResult,
+} from '@ssekit/server';
 import { Redis, type RedisOptions } from 'ioredis';
 import { CommandConnection } from './connection.js';
 import { appendEntry } from './entries.js';
@@ -58,13 +64,23 @@ export interface RedisBrokerOptions {
    * @default 5_000
    */
   commandTimeoutMs?: number | null;
-  /** Events were lost between two that the tail delivered: resynchronise (send `ssekit.reset`). */
+  /**
+   * Events were lost between two that the tail delivered (a Redis restart without persistence,
+   * entries trimmed before the tail could read them). Every subscriber's `onReset` is called too,
+   * which makes `createSseServer` send `ssekit.reset` to its live connections: this hook is for
+   * logs and metrics.
+   */
   onGap?: (gap: RedisBrokerGap) => void;
   /** A connection error, a failed tail read (it goes on with backoff), or a subscriber that threw. */
   onError?: (error: unknown) => void;
 }
 
 const DEFAULT_KEY = 'ssekit:events';
+
+interface Subscription {
+  readonly listener: (events: readonly BrokerEvent[]) => void;
+  readonly onReset: BrokerSubscribeOptions['onReset'];
+}
 
 /**
  * A `Broker` on a Redis stream, so that several server processes share one event log (Redis ≥ 6.2).
@@ -90,7 +106,9 @@ export class RedisBroker implements Broker<Promise<string>> {
   readonly #blocking: Redis;
   readonly #ownsCommandClient: boolean;
   readonly #tail: StreamTail;
-  readonly #listeners = new Set<(events: readonly BrokerEvent[]) => void>();
+  // One record per subscribe call, so that the same listener subscribed twice is two subscriptions.
+  readonly #subscriptions = new Set<Subscription>();
+  readonly #onGap: (gap: RedisBrokerGap) => void;
   readonly #onError: (error: unknown) => void;
   #closing: Promise<void> | undefined;
 
@@ -112,6 +130,7 @@ export class RedisBroker implements Broker<Promise<string>> {
     });
     const onError = options.onError ?? (() => {});
     this.#onError = onError;
+    this.#onGap = options.onGap ?? (() => {});
 
     let client: Redis;
     if ('client' in connection) {
@@ -144,7 +163,7 @@ export class RedisBroker implements Broker<Promise<string>> {
       batchSize: this.#batchSize,
       startFrom: () => readLastId(this.#commands, this.key),
       deliver: (events) => this.#deliver(events),
-      onGap: options.onGap ?? (() => {}),
+      onGap: (gap) => this.#gap(gap),
       onError,
     });
   }
@@ -191,13 +210,21 @@ export class RedisBroker implements Broker<Promise<string>> {
    * Receive every event appended from now on, by any process, in stream order, in batches. The first
    * call starts the tail (a publisher that never subscribes opens no blocking connection); its
    * starting point is read before any append this process makes afterwards. Returns unsubscribe.
+   *
+   * `onReset` is called when the tail finds that events were lost before the next one it delivers
+   * (see `onGap`), with the id after which it goes on: `0-0` when Redis restarted empty, and then
+   * every entry of the new stream follows, from its first.
    */
-  subscribe(listener: (events: readonly BrokerEvent[]) => void): () => void {
+  subscribe(
+    listener: (events: readonly BrokerEvent[]) => void,
+    options: BrokerSubscribeOptions = {},
+  ): () => void {
     if (this.#closing) return () => {};
-    this.#listeners.add(listener);
+    const subscription: Subscription = { listener, onReset: options.onReset };
+    this.#subscriptions.add(subscription);
     this.#tail.start();
     return () => {
-      this.#listeners.delete(listener);
+      this.#subscriptions.delete(subscription);
     };
   }
 
@@ -216,7 +243,7 @@ export class RedisBroker implements Broker<Promise<string>> {
   }
 
   async #close(): Promise<void> {
-    this.#listeners.clear();
+    this.#subscriptions.clear();
     const tailStopped = this.#tail.stop();
     // Cut short what the tail may be waiting on: its XREAD, or its starting point while Redis is down.
     this.#blocking.disconnect();
@@ -226,9 +253,26 @@ export class RedisBroker implements Broker<Promise<string>> {
   }
 
   #deliver(events: readonly BrokerEvent[]): void {
-    for (const listener of this.#listeners) {
+    for (const { listener } of this.#subscriptions) {
       try {
         listener(events);
+      } catch (error) {
+        this.#onError(error);
+      }
+    }
+  }
+
+  /** The tail delivered everything before the gap already: each subscriber resets, then goes on. */
+  #gap(gap: RedisBrokerGap): void {
+    try {
+      this.#onGap(gap);
+    } catch (error) {
+      this.#onError(error);
+    }
+    const reset = { reason: gap.reason, lastId: gap.lastId };
+    for (const { onReset } of this.#subscriptions) {
+      try {
+        onReset?.(reset);
       } catch (error) {
         this.#onError(error);
       }

@@ -14,6 +14,12 @@ export interface RedisBrokerGap {
   readonly reason: 'too-old' | 'unknown-epoch';
   /** The last id delivered before the gap. */
   readonly after: string;
+  /**
+   * Where the tail goes on: the next event it delivers is the first entry after this id. It is
+   * the id a reset sends to clients (`ssekit.reset` with `id: lastId`), so that one that resumes
+   * from it gets exactly what follows. `0-0` after a Redis restart without persistence.
+   */
+  readonly lastId: string;
 }
 
 export interface TailOptions {
@@ -104,7 +110,9 @@ export class StreamTail {
       if (link !== 'contiguous') {
         this.#flush(batch);
         batch = [];
-        this.#options.onGap({ reason: link, after });
+        // Both ways, what comes next is the entry after `prev`: this one (too-old), or the new
+        // stream's first entry after it (unknown-epoch).
+        this.#options.onGap({ reason: link, after, lastId: entry.prev! });
         // The chains part at `prev`: what follows it in this stream was never delivered. Read on
         // from there (the whole stream when it is `0-0`), in the next XREAD.
         if (link === 'unknown-epoch') {
@@ -141,8 +149,8 @@ export class StreamTail {
       (await this.#watch(client.xrevrange(key, '+', '-', 'COUNT', 1)))[0]?.[0] ?? ZERO_ID;
     const after = this.#lastId!;
     if (compareStreamIds(newest, after)! >= 0) return;
-    this.#options.onGap({ reason: 'unknown-epoch', after });
     this.#lastId = newest;
+    this.#options.onGap({ reason: 'unknown-epoch', after, lastId: newest });
   }
 
   /** Reconnect when a command on the blocking connection outlives its block by far. */

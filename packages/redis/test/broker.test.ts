@@ -189,6 +189,34 @@ describe('redisBroker: subscribe', () => {
     await broker.close();
   });
 
+  it('calls onReset of every current subscriber on a gap; one that throws goes to onError', async () => {
+    const key = freshKey();
+    const errors: unknown[] = [];
+    const broker = redisBroker({ url: redis.url }, { key, onError: (e) => errors.push(e) });
+    const calls: string[] = [];
+    broker.subscribe(() => {}, {
+      onReset: () => {
+        calls.push('throws');
+        throw new Error('reset boom');
+      },
+    });
+    const off = broker.subscribe(() => {}, { onReset: () => calls.push('gone') });
+    off();
+    const resets: { reason: string; lastId: string }[] = [];
+    const seen = await collect(broker, { onReset: (reset) => resets.push(reset) });
+    const a = await broker.append(entry(1));
+    const b = await broker.append(entry(2));
+    await waitFor(() => seen.length === 2, 'two events arrive');
+    await raw.xdel(key, b);
+    const c = await broker.append(entry(3));
+    await waitFor(() => seen.length === 3, 'the entry after the gap arrives');
+    expect(seen.map((x) => x.id)).toEqual([a, b, c]);
+    expect(calls).toEqual(['throws']);
+    expect(resets).toEqual([{ reason: 'unknown-epoch', lastId: a }]);
+    expect(errors.some((e) => e instanceof Error && e.message === 'reset boom')).toBe(true);
+    await broker.close();
+  });
+
   it('notices a stream that went back below the last id read, and goes on from its newest entry', async () => {
     const key = freshKey();
     const gaps: RedisBrokerGap[] = [];
@@ -203,9 +231,9 @@ describe('redisBroker: subscribe', () => {
     await raw.xadd(key, '99999999999999-0', 'prev', last, 'event', 'tick', 'data', '{"n":0}');
     await waitFor(() => seen.length === 1, 'the future entry arrives');
     await raw.del(key);
-    await broker.append(entry(1));
+    const skipped = await broker.append(entry(1));
     await waitFor(() => gaps.length === 1, 'the reset is noticed');
-    expect(gaps).toEqual([{ reason: 'unknown-epoch', after: '99999999999999-0' }]);
+    expect(gaps).toEqual([{ reason: 'unknown-epoch', after: '99999999999999-0', lastId: skipped }]);
     // Entries up to the newest at that moment are skipped (the gap covers them), later ones flow.
     const id = await broker.append(entry(2));
     await waitFor(() => seen.length >= 2, 'the next entry arrives');
@@ -217,7 +245,8 @@ describe('redisBroker: subscribe', () => {
     const key = freshKey();
     const gaps: RedisBrokerGap[] = [];
     const broker = redisBroker({ url: redis.url }, { key, onGap: (g) => gaps.push(g) });
-    const seen = await collect(broker);
+    const resets: { reason: string; lastId: string }[] = [];
+    const seen = await collect(broker, { onReset: (reset) => resets.push(reset) });
     const a = await broker.append(entry(1));
     const b = await broker.append(entry(2));
     const c = await broker.append(entry(3));
@@ -228,7 +257,9 @@ describe('redisBroker: subscribe', () => {
     const e = await broker.append(entry(5));
     await waitFor(() => seen.length === 5, 'the entries after the failover arrive');
     expect(seen.map((x) => x.id)).toEqual([a, b, c, d, e]);
-    expect(gaps).toEqual([{ reason: 'unknown-epoch', after: c }]);
+    expect(gaps).toEqual([{ reason: 'unknown-epoch', after: c, lastId: a }]);
+    // Subscribers are told where the stream goes on: right after `a`, so `d` and `e` follow.
+    expect(resets).toEqual([{ reason: 'unknown-epoch', lastId: a }]);
     await broker.close();
   });
 
@@ -248,7 +279,7 @@ describe('redisBroker: subscribe', () => {
       expect(gaps).toEqual([]);
     } else {
       expect(seen.map((e) => e.id)).toEqual([next]);
-      expect(gaps).toEqual([{ reason: 'too-old', after }]);
+      expect(gaps).toEqual([{ reason: 'too-old', after, lastId: missed }]);
     }
     await broker.close();
   });

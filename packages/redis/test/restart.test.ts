@@ -110,7 +110,8 @@ describe('redisBroker across a Redis crash (SIGKILL, no persistence)', () => {
       { url: redis.url, redisOptions },
       { key, blockMs: 100, onGap: (g) => gaps.push(g) },
     );
-    const seen = await collect(broker);
+    const resets: { reason: string; lastId: string }[] = [];
+    const seen = await collect(broker, { onReset: (reset) => resets.push(reset) });
     const old = await broker.append(entry(1));
     await waitFor(() => seen.length === 1, 'the first event arrives');
 
@@ -118,7 +119,9 @@ describe('redisBroker across a Redis crash (SIGKILL, no persistence)', () => {
     await sleep(300);
     await redis.start();
     await waitFor(() => gaps.length === 1, 'the reset is noticed without any new event', 10_000);
-    expect(gaps).toEqual([{ reason: 'unknown-epoch', after: old }]);
+    expect(gaps).toEqual([{ reason: 'unknown-epoch', after: old, lastId: '0-0' }]);
+    // The subscriber (the hub, in a server) resets to `0-0`: all of the new stream follows.
+    expect(resets).toEqual([{ reason: 'unknown-epoch', lastId: '0-0' }]);
     expect(await broker.readSince(old)).toEqual({
       type: 'reset',
       reason: 'unknown-epoch',

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BrokerEntry, BrokerEvent } from '@ssekit/server';
+import type { BrokerEntry, BrokerEvent, BrokerSubscribeOptions } from '@ssekit/server';
 import type { RedisBroker } from '../src/index.js';
 
 const MISSING = 'redis-server not found: install it with `apt-get install -y redis-server`';
@@ -131,9 +131,12 @@ export function ns(events: readonly BrokerEvent[]): number[] {
  * Subscribe and collect events into the returned array. Resolves once the tail has started: a
  * marker appended after subscribing has come through (and is removed from the array).
  */
-export async function collect(broker: RedisBroker): Promise<BrokerEvent[]> {
+export async function collect(
+  broker: RedisBroker,
+  options: BrokerSubscribeOptions = {},
+): Promise<BrokerEvent[]> {
   const seen: BrokerEvent[] = [];
-  broker.subscribe((events) => seen.push(...events));
+  broker.subscribe((events) => seen.push(...events), options);
   const marker = await broker.append({ event: 'marker', topic: undefined, data: '{}' });
   await waitFor(() => seen.some((e) => e.id === marker), 'the tail delivers a marker');
   seen.length = 0;
