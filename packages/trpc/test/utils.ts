@@ -2,7 +2,6 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import {
-  type Broker,
   type BrokerEvent,
   createSseServer,
   MemoryBroker,
@@ -48,7 +47,7 @@ export class CountingBroker extends MemoryBroker {
 }
 
 export interface TrpcTestServer extends AsyncDisposable {
-  readonly sse: SseServer<Contract, Broker>;
+  readonly sse: SseServer<Contract, CountingBroker>;
   readonly broker: CountingBroker;
   /** `http://127.0.0.1:<port>` */
   readonly origin: string;

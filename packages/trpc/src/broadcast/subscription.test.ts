@@ -1,5 +1,11 @@
 import { defineContract } from '@ssekit/core';
-import { type BrokerEvent, MemoryBroker, type ReadResult } from '@ssekit/server';
+import {
+  type Broker,
+  type BrokerEntry,
+  type BrokerEvent,
+  MemoryBroker,
+  type ReadResult,
+} from '@ssekit/server';
 import { isTrackedEnvelope, TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -12,22 +18,35 @@ const contract = defineContract({
 });
 
 /** A broker whose log moves on while a read is in flight, as Redis's does. */
-class RacingBroker extends MemoryBroker {
+class RacingBroker implements Broker {
+  readonly #log = new MemoryBroker();
   duringRead: (() => void) | undefined;
   listeners = 0;
-  override async readSince(lastEventId: string): Promise<ReadResult> {
+  append(entry: BrokerEntry): string {
+    return this.#log.append(entry);
+  }
+  async readSince(lastEventId: string): Promise<ReadResult> {
     await Promise.resolve();
     this.duringRead?.();
     this.duringRead = undefined;
-    return super.readSince(lastEventId);
+    return this.#log.readSince(lastEventId);
   }
-  override subscribe(listener: (events: readonly BrokerEvent[]) => void): () => void {
+  subscribe(listener: (events: readonly BrokerEvent[]) => void): () => void {
     this.listeners += 1;
-    const off = super.subscribe(listener);
+    const off = this.#log.subscribe(listener);
     return () => {
       this.listeners -= 1;
       off();
     };
+  }
+  lastId(): string {
+    return this.#log.lastId();
+  }
+  compare(a: string, b: string): number | undefined {
+    return this.#log.compare(a, b);
+  }
+  close(): Promise<void> {
+    return this.#log.close();
   }
 }
 
