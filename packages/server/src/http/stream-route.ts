@@ -6,6 +6,7 @@ import type { StreamHandlers } from '../types.js';
 import {
   clientIp,
   closingError,
+  ignore,
   type RouteContext,
   refuse,
   searchParams,
@@ -94,7 +95,7 @@ export async function handleStream(
     untrack();
     done();
   });
-  res.on('error', () => {});
+  res.on('error', ignore);
   startStream(res, ctx.retryMs);
   await runStream({
     contract: ctx.contract,

@@ -42,3 +42,20 @@ export function matchesFilter(
   if (topics === undefined) return true;
   return topic !== undefined && topics.has(topic);
 }
+
+// Filters are shared between connections that ask for the same thing: 10 000 dashboards on one
+// filter hold one Set and one Map, not 10 000. The cache is bounded; past it filters are not shared.
+const MAX_SHARED_FILTERS = 1024;
+const shared = new Map<string, SubscriptionFilter>();
+
+/** `createFilter`, returning the shared instance when one with the same key exists. */
+export function sharedFilter(
+  events: readonly string[] | undefined,
+  topics: readonly (readonly [event: string, topic: string])[],
+): SubscriptionFilter {
+  const filter = createFilter(events, topics);
+  const known = shared.get(filter.key);
+  if (known) return known;
+  if (shared.size < MAX_SHARED_FILTERS) shared.set(filter.key, filter);
+  return filter;
+}
