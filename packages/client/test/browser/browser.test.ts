@@ -14,7 +14,8 @@ import {
   waitForPage,
 } from './harness.js';
 
-describe('createClient in Chromium', () => {
+// Each test launches its own Chromium; a loaded machine makes that slow, hence the longer bound.
+describe('createClient in Chromium', { timeout: 60_000 }, () => {
   it('bundles for the browser from the client source, without Node built-ins', async () => {
     const bundle = await bundlePage();
     expect(bundle.builtins, 'Node built-ins in the page bundle').toEqual([]);
@@ -70,8 +71,9 @@ describe('createClient in Chromium', () => {
 
     await closeClient(page, 'a');
     await waitFor(() => server.sse.stats().connections === 0, 'the browser to disconnect');
-    expect(clientOf(await readState(page), 'a').statuses).toEqual(['connecting', 'open', 'closed']);
-    expect(state.pageErrors).toEqual([]);
+    const after = await readState(page);
+    expect(clientOf(after, 'a').statuses).toEqual(['connecting', 'open', 'closed']);
+    expect(after.pageErrors).toEqual([]);
   });
 
   it('over FetchEventSource with an async bearer token: 401 without it, typed events, the refreshed token after a reconnect', async () => {
@@ -142,6 +144,8 @@ describe('createClient in Chromium', () => {
 
     await closeClient(page, 'b');
     await waitFor(() => server.sse.stats().connections === 0, 'the fetch to be aborted');
-    expect(clientOf(await readState(page), 'b').statuses.at(-1)).toBe('closed');
+    const after = await readState(page);
+    expect(clientOf(after, 'b').statuses.at(-1)).toBe('closed');
+    expect(after.pageErrors).toEqual([]);
   });
 });

@@ -59,6 +59,7 @@ function expectTransport(
 
 describe.each(['eventsource', 'fetch'] as const)(
   'createClient in Chromium over %s: server restarts',
+  { timeout: 60_000 },
   (transport) => {
     it('a crash, and a new server on the same port with the same broker: every event once, in order; open → reconnecting → open', async () => {
       const bundle = await bundlePage();
