@@ -12,7 +12,13 @@ import {
   type FetchEventSourceInit,
   requestHeaders,
 } from './options.js';
-import { checkResponse, errorFromBody, readErrorBody } from './response.js';
+import {
+  cancelBody,
+  cancelQuietly,
+  checkResponse,
+  errorFromBody,
+  readErrorBody,
+} from './response.js';
 import type {
   EventLike,
   EventSourceLike,
@@ -20,6 +26,7 @@ import type {
   FetchLikeResponse,
   ReaderLike,
 } from './types.js';
+import { originOf, resolveUrl } from './url.js';
 
 /** How long a refused response's body may take to arrive before the error is reported without it. */
 const ERROR_BODY_TIMEOUT_MS = 5_000;
@@ -42,8 +49,6 @@ interface Attempt {
 }
 
 type Handler<TEvent> = ((this: FetchEventSource, event: TEvent) => unknown) | null;
-
-const noop = (): void => {};
 
 /**
  * A spec-exact `EventSource` built on `fetch` and ssekit's parser, that can also send headers (a
@@ -111,14 +116,7 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
    */
   constructor(url: string | URL, options: FetchEventSourceInit = {}) {
     super();
-    // [spec] "Let urlRecord be the result of encoding-parsing a URL given url, relative to the
-    // relevant settings object": the document's base URL in a browser.
-    let parsed: URL;
-    try {
-      parsed = new URL(String(url), baseUrl());
-    } catch {
-      throw syntaxError(`Invalid EventSource URL: ${String(url)}`);
-    }
+    const parsed = resolveUrl(url);
     const fetch = options.fetch ?? globalThis.fetch;
     if (typeof fetch !== 'function') throw new TypeError('No global fetch: pass options.fetch');
     this.#url = parsed.href;
@@ -263,10 +261,20 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
 
   async #connect(attempt: Attempt): Promise<void> {
     const { method, body } = this.#options;
+    let headers: Record<string, string>;
+    try {
+      headers = await requestHeaders(this.#options.headers, this.#lastEventId);
+    } catch (cause) {
+      // a token refresh that failed: worth another try, with the backoff
+      this.#reestablish(
+        attempt,
+        new SseError(SseErrorCode.NETWORK_ERROR, 'The headers option failed', { cause }),
+      );
+      return;
+    }
+    if (this.#attempt !== attempt) return;
     let response: FetchLikeResponse;
     try {
-      const headers = await requestHeaders(this.#options.headers, this.#lastEventId);
-      if (this.#attempt !== attempt) return;
       // Called through a local: a browser's fetch throws "Illegal invocation" with another `this`.
       const fetch = this.#fetch;
       response = await fetch(this.#url, {
@@ -442,46 +450,6 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
 
   #dispatchError(init: SseErrorEventInit): void {
     this.dispatchEvent(createErrorEvent(init));
-  }
-}
-
-function baseUrl(): string | undefined {
-  const { document, location } = globalThis as {
-    document?: { baseURI?: unknown };
-    location?: { href?: unknown };
-  };
-  if (typeof document?.baseURI === 'string') return document.baseURI;
-  return typeof location?.href === 'string' ? location.href : undefined;
-}
-
-function syntaxError(message: string): Error {
-  return typeof DOMException === 'function'
-    ? new DOMException(message, 'SyntaxError')
-    : new SyntaxError(message);
-}
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return '';
-  }
-}
-
-function cancelBody(response: FetchLikeResponse): void {
-  try {
-    if (response.body) cancelQuietly(response.body.getReader());
-  } catch {
-    // already locked or disturbed: the aborted signal ends it
-  }
-}
-
-/** Cancel a body reader, whatever it does: reject, throw, or not return a promise at all. */
-function cancelQuietly(reader: ReaderLike): void {
-  try {
-    Promise.resolve(reader.cancel()).catch(noop);
-  } catch {
-    // a reader that throws on cancel has nothing left to release
   }
 }
 

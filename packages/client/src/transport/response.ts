@@ -85,10 +85,7 @@ export async function readErrorBody(response: FetchLikeResponse): Promise<string
   } catch {
     return text;
   } finally {
-    // through a promise: a custom reader's cancel may throw, or not return a promise
-    Promise.resolve()
-      .then(() => reader.cancel())
-      .catch(() => {});
+    cancelQuietly(reader);
   }
 }
 
@@ -107,4 +104,20 @@ export function errorFromBody(fallback: SseError, status: number, body: string):
   const inner =
     typeof json === 'object' && json !== null ? (json as { error?: unknown }).error : undefined;
   return isSseErrorJson(inner) ? fromSseErrorJson(inner, { status }) : fallback;
+}
+
+/** Cancel a response's body without reading it; a body already locked ends with the aborted signal. */
+export function cancelBody(response: FetchLikeResponse): void {
+  try {
+    if (response.body) cancelQuietly(response.body.getReader());
+  } catch {
+    // already locked or disturbed: the aborted signal ends it
+  }
+}
+
+/** Cancel a body reader, whatever it does: reject, throw, or not return a promise at all. */
+export function cancelQuietly(reader: ReaderLike): void {
+  Promise.resolve()
+    .then(() => reader.cancel())
+    .catch(() => {});
 }
