@@ -5,16 +5,12 @@
  *
  *   pnpm --filter @ssekit/bench bench:parser [megabytes=50] [rounds=9]
  *
- * The script bundles this file with esbuild (core from source, as tsup builds it) and runs it on
- * plain Node. Not under tsx: tsx compiles with esbuild's `keepNames`, whose `__name(fn, …)` wrapper
- * on each closure of `createParser` made it 3-4 times slower in a first measurement, a cost the
- * published build (tsup, no keepNames) does not have.
- *
  * Two variants: bytes (`Uint8Array` chunks, as a socket or `fetch` gives them; eventsource-parser
  * only takes strings, so it gets each chunk through a streaming TextDecoder, which is what its own
  * users do) and strings (chunks already decoded, both parsers fed the same strings). Rounds are
  * interleaved so that a slow moment of the machine hurts every contender alike; the median is shown.
  */
+import { cpus, loadavg } from 'node:os';
 import { createParser, encodeComment, encodeEvent } from '@ssekit/core';
 import { createParser as createOracle } from 'eventsource-parser';
 
@@ -107,7 +103,11 @@ const contenders: Contender[] = [
 ];
 
 console.log(
-  `input: ${(bytes.length / 1e6).toFixed(1)} MB, ${expectedEvents} events, ${byteChunks.length} chunks of ${CHUNK} bytes; ${rounds} rounds after 2 warm-up rounds; Node ${process.version}`,
+  `input: ${(bytes.length / 1e6).toFixed(1)} MB, ${expectedEvents} events, ${byteChunks.length} chunks of ${CHUNK} bytes; ${rounds} rounds after 2 warm-up rounds`,
+);
+// Figures only compare within one run: other work on the machine slows every contender.
+console.log(
+  `Node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)} at start`,
 );
 
 const samples = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
