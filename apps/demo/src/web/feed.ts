@@ -49,7 +49,7 @@ export class TradeFeed {
       el('span', { class: 'qty' }, trade.qty.toLocaleString('en-US')),
       el('span', { class: 'sym' }, trade.symbol),
       el('span', { class: 'px' }, `@ ${formatPrice(trade.price)}`),
-      ...(mine ? [el('span', { class: 'tag' }, 'your order')] : []),
+      el('span', { class: 'tag' }, mine ? 'yours' : ''),
     );
     this.#shown.set(trade.id, item);
     this.#list.prepend(item);
