@@ -8,6 +8,7 @@
  * refused connections; an unavailable contender or an overloaded one is reported, not a failure.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { environment } from './report/environment.js';
@@ -16,7 +17,8 @@ import { buildHarness } from './runner/build.js';
 import { CONTENDERS } from './runner/contenders.js';
 import { LoadgenPool } from './runner/loadgens.js';
 import { FULL, QUICK } from './runner/plan.js';
-import type { Cell, Results } from './runner/results.js';
+import type { BurstCell, Cell, Results } from './runner/results.js';
+import { inRounds } from './runner/rounds.js';
 import { markUnavailable } from './runner/with-server.js';
 import { runBurst } from './scenarios/burst.js';
 import type { ScenarioContext } from './scenarios/common.js';
@@ -52,6 +54,7 @@ const out = resolve(
 const loadgens = Number(option('loadgens') ?? 1);
 let pool: LoadgenPool | undefined;
 const started = Date.now();
+const loadStart = loadavg()[0] ?? Number.NaN;
 
 function log(line: string): void {
   const t = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
@@ -64,6 +67,7 @@ function show(scenario: string, cell: Cell, figures: string): void {
   log(`${scenario.padEnd(34)} ${cell.contender.padEnd(16)} ${figures}${note}`);
 }
 
+const pct = (n: number | undefined) => (n === undefined ? '—' : `${Math.round(n * 100)}%`);
 const fmt = (n: number | undefined, unit = '') =>
   n === undefined ? '—' : `${Math.round(n).toLocaleString('en-US')}${unit}`;
 
@@ -82,22 +86,27 @@ async function main(): Promise<Results> {
     64;
   const loadgenFiles = await pool.maxOpenFiles();
   log(
-    `${contenders.length} contenders, ${plan.mode} plan; load generator open-file limit ${loadgenFiles} (need ${neededFiles})`,
+    `${contenders.length} contenders, ${plan.mode} plan; load generator open-file limit ${loadgenFiles} ` +
+      `(need ${neededFiles}); load average ${loadStart.toFixed(1)} on ${cpus().length} cores`,
   );
 
   if (scenarios.includes('burst')) {
     for (const burst of plan.bursts) {
-      const cells = [];
-      for (const c of contenders) {
-        const cell = await runBurst(ctx, c, burst);
-        const r = 'rates' in cell ? (cell.rates as number[]) : [];
-        show(
-          `burst ${burst.clients}×${burst.events}/${burst.batch}`,
-          cell,
-          r.map((x) => fmt(x, '/s')).join(' '),
-        );
-        cells.push(cell);
-      }
+      const name = `burst ${burst.clients}×${burst.events}/${burst.batch}`;
+      const cells = await inRounds({
+        rounds: burst.reps,
+        contenders,
+        budgetMs: plan.repBudgetMs,
+        run: (c) => runBurst(ctx, c, burst),
+        onResult: (cell) => {
+          const c = cell as BurstCell;
+          const cpu =
+            c.serverCpu?.[0] === undefined
+              ? ''
+              : ` (cpu: server ${pct(c.serverCpu[0])}, load generator ${pct(c.loadgenCpu?.[0])})`;
+          show(name, cell, `${fmt(c.rates?.[0], '/s')}${cpu}`);
+        },
+      });
       results.bursts.push({ plan: burst, cells });
     }
   }
@@ -118,12 +127,16 @@ async function main(): Promise<Results> {
     }
   }
   if (scenarios.includes('stream')) {
-    for (const c of contenders) {
-      const cell = await runStream(ctx, c, plan.stream.events);
-      const r = 'rates' in cell ? (cell.rates as number[]) : [];
-      show(`stream ${plan.stream.events}`, cell, r.map((x) => fmt(x, '/s')).join(' '));
-      results.stream.push(cell);
-    }
+    results.stream.push(
+      ...(await inRounds({
+        rounds: plan.stream.reps,
+        contenders,
+        budgetMs: plan.repBudgetMs,
+        run: (c) => runStream(ctx, c, plan.stream.events),
+        onResult: (cell) =>
+          show(`stream ${plan.stream.events}`, cell, fmt((cell as BurstCell).rates?.[0], '/s')),
+      })),
+    );
   }
   if (scenarios.includes('connections')) {
     for (const c of contenders) {
@@ -156,7 +169,7 @@ try {
     plan,
     contenders,
     results,
-    env: environment(contenders),
+    env: environment(contenders, loadStart),
     command,
     durationMs: Date.now() - started,
   });

@@ -3,7 +3,7 @@
  * open N SSE connections, count events towards a target, report when each client got there. It
  * never publishes and never parses JSON on the hot path.
  */
-import { now, sleep } from '../shared/clock.js';
+import { cpuMs, now, sleep } from '../shared/clock.js';
 import { maxOpenFiles } from '../shared/limits.js';
 import type {
   CollectResult,
@@ -91,8 +91,10 @@ function arm(events: number, read: ReadSpec): void {
 
 async function collect(cmd: Extract<LoadgenCommand, { type: 'collect' }>): Promise<CollectResult> {
   const deadline = now() + cmd.deadlineMs;
-  let lastTotal = -1;
-  let lastMoveAt = now();
+  // Stall detection starts with the first event: a server may spend long in one synchronous
+  // publish loop (writes corked until it ends) before anything reaches a socket.
+  let lastTotal = 0;
+  let lastMoveAt = Number.POSITIVE_INFINITY;
   let outcome: CollectResult['outcome'] = 'complete';
   for (;;) {
     let done = 0;
@@ -111,7 +113,7 @@ async function collect(cmd: Extract<LoadgenCommand, { type: 'collect' }>): Promi
       outcome = 'deadline';
       break;
     }
-    if (t - lastMoveAt > cmd.stallMs) {
+    if (t > lastMoveAt + cmd.stallMs) {
       outcome = 'stalled';
       break;
     }
@@ -167,6 +169,7 @@ function summarize(outcome: CollectResult['outcome']): CollectResult {
     firstOrderError,
     latencies: thin(latencies.sort((a, b) => a - b)),
     closedEarly,
+    cpuMs: cpuMs(),
   };
 }
 
@@ -223,7 +226,7 @@ async function handle(cmd: LoadgenCommand): Promise<LoadgenReply> {
       return connect(cmd);
     case 'arm':
       arm(cmd.events, cmd.read);
-      return { type: 'armed' };
+      return { type: 'armed', cpuMs: cpuMs() };
     case 'collect':
       return collect(cmd);
     case 'stream':

@@ -14,6 +14,9 @@ export interface Environment {
   readonly memoryGiB: number;
   readonly os: string;
   readonly node: string;
+  /** One-minute load average when the run began and when it ended. */
+  readonly loadStart: number;
+  readonly loadEnd: number;
   readonly commit: string;
   /** Package name → version, as installed for the bench. */
   readonly versions: Readonly<Record<string, string>>;
@@ -50,7 +53,7 @@ function commit(): string {
   }
 }
 
-export function environment(contenders: readonly ContenderInfo[]): Environment {
+export function environment(contenders: readonly ContenderInfo[], loadStart: number): Environment {
   const names = [...new Set(contenders.flatMap((c) => c.packages))].sort();
   return {
     date: new Date().toISOString(),
@@ -59,6 +62,8 @@ export function environment(contenders: readonly ContenderInfo[]): Environment {
     memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
+    loadStart,
+    loadEnd: os.loadavg()[0] ?? Number.NaN,
     commit: commit(),
     versions: Object.fromEntries(names.map((n) => [n, version(n)])),
   };

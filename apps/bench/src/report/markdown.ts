@@ -68,15 +68,28 @@ function burstSection(input: ReportInput): string[] {
     out.push(`## Headline: burst fan-out, ${burstTitle(headline.plan)}`, '');
     out.push(
       table(
-        ['contender', 'events delivered / s', `vs ${BASELINE_ID}`, 'runs', 'notes'],
+        [
+          'contender',
+          'events delivered / s',
+          `vs ${BASELINE_ID}`,
+          'runs',
+          'server CPU',
+          'load generator CPU',
+          'notes',
+        ],
         headline.cells.map((c) => [
           label(input.contenders, c.contender),
           rate(rates(c)),
           ratio(rates(c), base),
           spread(c),
+          percent(median((c as BurstCell).serverCpu ?? [])),
+          percent(median((c as BurstCell).loadgenCpu ?? [])),
           status(c),
         ]),
       ),
+      '',
+      "CPU: the process's CPU time over the wall time of the burst (100% = one core of the machine's " +
+        `${input.env.cores}); a server near 100% is the bottleneck, a load generator near 100% may be.`,
       '',
     );
   }
@@ -238,9 +251,21 @@ export function renderMarkdown(input: ReportInput): string {
     '## Machine',
     '',
     table(
-      ['cpu', 'cores', 'memory', 'os', 'node'],
-      [[env.cpu, String(env.cores), `${env.memoryGiB} GiB`, env.os, env.node]],
+      ['cpu', 'cores', 'memory', 'os', 'node', 'load average (1 min) at start / end'],
+      [
+        [
+          env.cpu,
+          String(env.cores),
+          `${env.memoryGiB} GiB`,
+          env.os,
+          env.node,
+          `${env.loadStart.toFixed(1)} / ${env.loadEnd.toFixed(1)}`,
+        ],
+      ],
     ),
+    '',
+    'A load average above the number of cores means other processes shared the machine during the run: ' +
+      'absolute figures then drop, and the ratios are the figures to read.',
     '',
     '## Contenders and versions',
     '',

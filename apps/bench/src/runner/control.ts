@@ -3,6 +3,7 @@ import { sleep } from '../shared/clock.js';
 
 export interface ServerRun {
   kind: 'burst' | 'steady';
+  cpuMs: number;
   startedAt: number;
   endedAt: number;
   planned: number;
@@ -14,6 +15,7 @@ export interface ServerStats {
   subscribers: number;
   published: number;
   lastRun: ServerRun | undefined;
+  cpuMs: number;
 }
 
 export interface ServerMemory {

@@ -16,6 +16,8 @@ export interface Collected {
   readonly sampledClients: number;
   /** Sorted latency samples (ms) of all processes. */
   readonly latencies: number[];
+  /** CPU time of all load generators together when they answered. */
+  readonly cpuMs: number;
 }
 
 export class LoadgenPool {
@@ -68,8 +70,12 @@ export class LoadgenPool {
     };
   }
 
-  async arm(events: number, read: ReadSpec): Promise<void> {
-    await Promise.all(this.procs.map((p) => p.request({ type: 'arm', events, read }, 'armed')));
+  /** Start counting towards `events`; returns the CPU time of all load generators so far. */
+  async arm(events: number, read: ReadSpec): Promise<number> {
+    const armed = await Promise.all(
+      this.procs.map((p) => p.request({ type: 'arm', events, read }, 'armed')),
+    );
+    return sum(armed.map((a) => a.cpuMs));
   }
 
   async collect(options: {
@@ -93,6 +99,7 @@ export class LoadgenPool {
       firstOrderError: results.find((r) => r.firstOrderError !== undefined)?.firstOrderError,
       sampledClients: sum(results.map((r) => r.sampledClients)),
       latencies: results.flatMap((r) => [...r.latencies]).sort((a, b) => a - b),
+      cpuMs: sum(results.map((r) => r.cpuMs)),
     };
   }
 

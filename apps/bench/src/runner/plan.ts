@@ -42,7 +42,7 @@ export const FULL: Plan = {
   mode: 'full',
   bursts: [
     { clients: 1000, events: 1000, batch: 100, reps: 3, headline: true },
-    { clients: 1000, events: 1000, batch: 1, reps: 3, headline: false },
+    { clients: 1000, events: 200, batch: 1, reps: 3, headline: false },
     { clients: 100, events: 10_000, batch: 100, reps: 3, headline: false },
     { clients: 10_000, events: 100, batch: 100, reps: 3, headline: false },
   ],
@@ -53,7 +53,7 @@ export const FULL: Plan = {
   connections: { count: 10_000, concurrency: 256 },
   stream: { events: 100_000, reps: 3 },
   stallMs: 10_000,
-  repBudgetMs: 20_000,
+  repBudgetMs: 45_000,
   repDeadlineMs: 60_000,
   graceMs: 500,
   settleMs: 500,

@@ -26,6 +26,10 @@ export interface Cell {
 export interface BurstCell extends Cell {
   /** Events delivered per second, one per repetition. */
   readonly rates?: readonly number[];
+  /** CPU time of the server process over the wall time of the burst, per repetition (1 = one core). */
+  readonly serverCpu?: readonly number[];
+  /** The same for the load generator processes together. */
+  readonly loadgenCpu?: readonly number[];
 }
 
 export interface SteadyCell extends Cell {

@@ -1,6 +1,6 @@
 /**
  * RPC stream throughput: one client, one request, M events produced by an async generator on the
- * server, the rate from the request to the last event.
+ * server, the rate from the request to the last event. One call is one repetition on a fresh server.
  */
 import type { ContenderInfo } from '../runner/contenders.js';
 import type { Cell, StreamCell } from '../runner/results.js';
@@ -15,51 +15,36 @@ export function runStream(
   return withServer(contender, async (hello): Promise<StreamCell | Cell> => {
     if (hello.streamPath === undefined) return { contender: contender.id, status: 'n/a' };
     const path = hello.streamPath.replace('{count}', String(events));
-    const rates: number[] = [];
-    for (let rep = 1; rep <= ctx.plan.stream.reps; rep++) {
-      const got = await ctx.pool.stream({
-        port: hello.port,
-        path,
-        events,
-        deadlineMs: ctx.plan.repDeadlineMs,
-      });
-      const seconds = ((got.lastAt || got.startedAt) - got.startedAt) / 1000;
-      const problems = [
-        got.status !== 200 ? `HTTP ${got.status}` : undefined,
-        got.count > events ? `${got.count} of ${events} events` : undefined,
-        got.orderErrors > 0
-          ? `${got.orderErrors} order errors, first: ${got.firstOrderError}`
-          : undefined,
-      ].filter((p) => p !== undefined);
-      if (problems.length > 0) {
-        return {
-          contender: contender.id,
-          status: 'failed',
-          rates,
-          note: `repetition ${rep}: ${problems.join('; ')}`,
-        };
-      }
-      if (got.timedOut && got.count < events) {
-        return {
-          contender: contender.id,
-          status: 'partial',
-          rates: [got.count / seconds],
-          note: `${got.count} of ${events} events in ${(ctx.plan.repDeadlineMs / 1000).toFixed(0)} s`,
-        };
-      }
-      if (got.count !== events || !got.ended) {
-        const why =
-          got.count !== events ? `${got.count} of ${events} events` : 'the stream did not end';
-        return {
-          contender: contender.id,
-          status: 'failed',
-          rates,
-          note: `repetition ${rep}: ${why}; ${got.error ?? ''}`,
-        };
-      }
-      rates.push(events / seconds);
-      if (seconds * 1000 > ctx.plan.repBudgetMs) break;
+    const got = await ctx.pool.stream({
+      port: hello.port,
+      path,
+      events,
+      deadlineMs: ctx.plan.repDeadlineMs,
+    });
+    const seconds = ((got.lastAt || got.startedAt) - got.startedAt) / 1000;
+    const problems = [
+      got.status !== 200 ? `HTTP ${got.status}` : undefined,
+      got.count > events ? `${got.count} of ${events} events` : undefined,
+      got.orderErrors > 0
+        ? `${got.orderErrors} order errors, first: ${got.firstOrderError}`
+        : undefined,
+    ].filter((p) => p !== undefined);
+    if (problems.length > 0) {
+      return { contender: contender.id, status: 'failed', note: problems.join('; ') };
     }
-    return { contender: contender.id, status: 'ok', rates };
+    if (got.timedOut && got.count < events) {
+      return {
+        contender: contender.id,
+        status: 'partial',
+        rates: [got.count / seconds],
+        note: `${got.count} of ${events} events in ${(ctx.plan.repDeadlineMs / 1000).toFixed(0)} s`,
+      };
+    }
+    if (got.count !== events || !got.ended) {
+      const why =
+        got.count !== events ? `${got.count} of ${events} events` : 'the stream did not end';
+      return { contender: contender.id, status: 'failed', note: `${why}; ${got.error ?? ''}` };
+    }
+    return { contender: contender.id, status: 'ok', rates: [events / seconds] };
   });
 }

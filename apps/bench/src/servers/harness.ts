@@ -11,7 +11,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { now } from '../shared/clock.js';
+import { cpuMs, now } from '../shared/clock.js';
 import { maxOpenFiles } from '../shared/limits.js';
 import type { ServerHello } from '../shared/protocol.js';
 import { makePrice, type PriceEvent, type PriceMode } from '../shared/workload.js';
@@ -30,6 +30,8 @@ export interface Contender {
 
 interface RunInfo {
   kind: 'burst' | 'steady';
+  /** CPU time of the server process when the run began. */
+  cpuMs: number;
   startedAt: number;
   endedAt: number;
   planned: number;
@@ -57,6 +59,7 @@ function publishOne(contender: Contender, mode: PriceMode): void {
 function burst(contender: Contender, count: number, batch: number): RunInfo {
   const run: RunInfo = {
     kind: 'burst',
+    cpuMs: cpuMs(),
     startedAt: now(),
     endedAt: 0,
     planned: count,
@@ -81,6 +84,7 @@ function steady(contender: Contender, rate: number, durationMs: number): RunInfo
   const planned = Math.round((rate * durationMs) / 1000);
   const run: RunInfo = {
     kind: 'steady',
+    cpuMs: cpuMs(),
     startedAt: now(),
     endedAt: 0,
     planned,
@@ -124,7 +128,12 @@ function control(contender: Contender, req: http.IncomingMessage, res: http.Serv
   const num = (name: string) => Number(url.searchParams.get(name));
   switch (`${req.method} ${url.pathname}`) {
     case 'GET /control/stats':
-      json(res, 200, { subscribers: contender.subscribers(), published: seq, lastRun });
+      json(res, 200, {
+        subscribers: contender.subscribers(),
+        published: seq,
+        lastRun,
+        cpuMs: cpuMs(),
+      });
       break;
     case 'POST /control/burst':
       lastRun = burst(contender, num('count'), Math.max(1, num('batch') || 1));

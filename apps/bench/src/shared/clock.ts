@@ -7,6 +7,12 @@ export function now(): number {
   return performance.timeOrigin + performance.now();
 }
 
+/** CPU time (user + system) this process used so far, in milliseconds. */
+export function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 /** Resolve after `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -92,6 +92,8 @@ export interface CollectResult {
   readonly latencies: readonly number[];
   /** Connections that ended or failed while counting. */
   readonly closedEarly: number;
+  /** CPU time this load generator had used when it answered (compare with `armed`). */
+  readonly cpuMs: number;
 }
 
 export interface StreamResult {
@@ -111,7 +113,7 @@ export interface StreamResult {
 
 export type LoadgenReply =
   | ConnectResult
-  | { readonly type: 'armed' }
+  | { readonly type: 'armed'; readonly cpuMs: number }
   | CollectResult
   | StreamResult
   | { readonly type: 'closed' }
