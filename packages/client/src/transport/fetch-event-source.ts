@@ -51,6 +51,17 @@ interface Attempt {
 type Handler<TEvent> = ((this: FetchEventSource, event: TEvent) => unknown) | null;
 
 /**
+ * What `EventTarget` takes, spelled out: the DOM's `EventListenerOrEventListenerObject` and
+ * `AddEventListenerOptions` are not globals in Node's typings.
+ */
+type PlainListener = ((event: Event) => unknown) | { handleEvent(event: Event): unknown };
+/** The listener type of the platform's `EventTarget` (it differs between the DOM and Node typings). */
+type TargetListener = Parameters<EventTarget['addEventListener']>[1];
+type ListenerOptions =
+  | boolean
+  | { capture?: boolean; once?: boolean; passive?: boolean; signal?: AbortSignal };
+
+/**
  * A spec-exact `EventSource` built on `fetch` and ssekit's parser, that can also send headers (a
  * fresh token on every reconnect), POST a body, back off exponentially while a server is down,
  * notice a stalled connection, and report why a connection was refused (status, body, `SseError`).
@@ -186,47 +197,39 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
   override addEventListener<K extends keyof FetchEventSourceEventMap>(
     type: K,
     listener: (this: FetchEventSource, event: FetchEventSourceEventMap[K]) => unknown,
-    options?: boolean | AddEventListenerOptions,
+    options?: ListenerOptions,
   ): void;
   override addEventListener(
     type: string,
     listener: (this: FetchEventSource, event: SseMessageEvent) => unknown,
-    options?: boolean | AddEventListenerOptions,
+    options?: ListenerOptions,
   ): void;
   override addEventListener(
     type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
+    listener: PlainListener | null,
+    options?: ListenerOptions,
   ): void;
-  override addEventListener(
-    type: string,
-    listener: unknown,
-    options?: boolean | AddEventListenerOptions,
-  ): void {
-    super.addEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
+  override addEventListener(type: string, listener: unknown, options?: ListenerOptions): void {
+    super.addEventListener(type, listener as TargetListener, options);
   }
 
   override removeEventListener<K extends keyof FetchEventSourceEventMap>(
     type: K,
     listener: (this: FetchEventSource, event: FetchEventSourceEventMap[K]) => unknown,
-    options?: boolean | EventListenerOptions,
+    options?: ListenerOptions,
   ): void;
   override removeEventListener(
     type: string,
     listener: (this: FetchEventSource, event: SseMessageEvent) => unknown,
-    options?: boolean | EventListenerOptions,
+    options?: ListenerOptions,
   ): void;
   override removeEventListener(
     type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | EventListenerOptions,
+    listener: PlainListener | null,
+    options?: ListenerOptions,
   ): void;
-  override removeEventListener(
-    type: string,
-    listener: unknown,
-    options?: boolean | EventListenerOptions,
-  ): void {
-    super.removeEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
+  override removeEventListener(type: string, listener: unknown, options?: ListenerOptions): void {
+    super.removeEventListener(type, listener as TargetListener, options);
   }
 
   /**

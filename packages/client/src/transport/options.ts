@@ -107,7 +107,7 @@ export async function requestHeaders(
   return result;
 }
 
-let encoder: TextEncoder | undefined;
+let encoder: { encode(text: string): Uint8Array } | undefined;
 
 function utf8ByteString(text: string): string {
   // ASCII, the usual case (ssekit's own ids are), is its own UTF-8 encoding.
