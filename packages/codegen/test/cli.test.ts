@@ -234,6 +234,5 @@ describe('the ssekit bin', { timeout: 120_000 }, () => {
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  // The end-to-end run against a real server goes here once @ssekit/server is done: start it from
-  // `project()`'s contract, generate the client with the bin, import it and subscribe.
+  // The run against a real server, with the generated client subscribing: server.test.ts.
 });
