@@ -50,6 +50,7 @@ describe('RPC stream procedures', () => {
     const fromSsekit: unknown[] = [];
     const handle = ssekit.stream('buildLog', { buildId: 'b1', lines: 3 });
     for await (const item of handle) fromSsekit.push(item);
+    await handle.done;
     expect(fromSsekit).toEqual(build.state.items.map((item) => item.data));
     ssekit.close();
 
