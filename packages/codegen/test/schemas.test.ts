@@ -69,6 +69,19 @@ describe('schemas with no printable form', () => {
     expect(error.message).toContain(what);
   });
 
+  it('refuse zod options the printer does not know, rather than drop them', () => {
+    const schema = z.array(z.string());
+    (schema._zod.def as unknown as Record<string, unknown>).unique = true;
+    expect(failure(schema)).toMatchObject({
+      code: 'NOT_PRINTABLE',
+      message: expect.stringContaining('the option "unique" of z.array()'),
+    });
+    expect(
+      failure(z.discriminatedUnion('k', [z.object({ k: z.literal('a') })], { unionFallback: true }))
+        .code,
+    ).toBe('NOT_PRINTABLE');
+  });
+
   it('name stream inputs and stream events as well', () => {
     const contract = defineContract({
       streams: {

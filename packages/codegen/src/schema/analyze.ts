@@ -1,11 +1,19 @@
-import { CODEC_META_KEY } from '@ssekit/core';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { CodegenErrorCode, type SchemaLocation, schemaError } from '../errors.js';
-import type { Declaration, NodeMeta, SchemaNode, SsekitCodec } from './ir.js';
+import type { Declaration, SchemaNode } from './ir.js';
+import {
+  printDefault,
+  printEnum,
+  printLiteral,
+  rejectUnknownOptions,
+  templateText,
+  templateType,
+} from './leaves.js';
+import { codecOf, mergeMeta, metaId, readMeta } from './meta.js';
 import { type DeclarationNames, type NameRegistry, pascalCase } from './names.js';
 import { printLengthCheck, printNumberSchema, printString, rejectChecks } from './primitives.js';
-import { raw, type TsType, union } from './ts-type.js';
-import { printValue, sameValue } from './values.js';
+import { raw, type TsType } from './ts-type.js';
+import { printValue } from './values.js';
 
 type Schema = z.core.$ZodType;
 type Def = Record<string, unknown> & { readonly type: string };
@@ -43,35 +51,6 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const keyPath = (key: string) => (IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
 
 const defOf = (schema: Schema) => schema._zod.def as unknown as Def;
-
-/** `.describe()` and `.meta()` of a schema, with ssekit's codec marker and `id` left out. */
-function readMeta(schema: Schema): NodeMeta | undefined {
-  const meta = z.globalRegistry.get(schema) as Record<string, unknown> | undefined;
-  if (!meta) return undefined;
-  const description = typeof meta.description === 'string' ? meta.description : undefined;
-  const extra: (readonly [string, string])[] = [];
-  for (const [key, value] of Object.entries(meta)) {
-    if (key === 'id' || key === 'description' || key === CODEC_META_KEY) continue;
-    const printed = printValue(value);
-    if (printed !== undefined) extra.push([key, printed]);
-  }
-  return description === undefined && extra.length === 0 ? undefined : { description, extra };
-}
-
-/** ssekit's codecs carry a meta marker; the pipe's shape is checked too, so a stray marker is not trusted. */
-function codecOf(schema: Schema): SsekitCodec | undefined {
-  const def = defOf(schema);
-  if (def.type !== 'pipe' || typeof def.transform !== 'function') return undefined;
-  const marker = (z.globalRegistry.get(schema) as Record<string, unknown> | undefined)?.[
-    CODEC_META_KEY
-  ];
-  const from = defOf(def.in as Schema);
-  const to = defOf(def.out as Schema);
-  if (marker === 'isoDate' && from.type === 'string' && to.type === 'date') return 'isoDate';
-  if (marker === 'bigintString' && from.type === 'string' && to.type === 'bigint')
-    return 'bigintString';
-  return undefined;
-}
 
 const NO_JSON_FORM: Readonly<Record<string, string>> = {
   bigint: 'z.bigint() (use bigintString() from @ssekit/core)',
@@ -160,9 +139,9 @@ export class SchemaAnalyzer {
   }
 
   #declFor(schema: Schema, ctx: Ctx): Declaration {
-    const id = (z.globalRegistry.get(schema) as { id?: unknown } | undefined)?.id;
+    const id = metaId(schema);
     const base =
-      typeof id === 'string' && /[A-Za-z]/.test(id)
+      id !== undefined && /[A-Za-z]/.test(id)
         ? pascalCase(id)
         : `${ctx.ownerType}${ctx.names.length === 0 ? 'Node' : ctx.names.join('')}`;
     const owner = ctx.path === '' ? ctx.owner : `${ctx.owner} at ${ctx.path}`;
@@ -190,6 +169,7 @@ export class SchemaAnalyzer {
       input,
     });
     const loc = location(ctx);
+    rejectUnknownOptions(def, loc);
     switch (def.type) {
       case 'string':
         return leaf(
@@ -224,10 +204,14 @@ export class SchemaAnalyzer {
           );
         }
         return leaf(`z.${def.type}()`, raw(def.type === 'void' ? 'void' : 'undefined'));
-      case 'literal':
-        return this.#literal(schema, def, ctx, leaf);
-      case 'enum':
-        return this.#enum(schema, def, ctx, leaf);
+      case 'literal': {
+        const printed = printLiteral(schema, loc, ctx.inProperty);
+        return leaf(printed.zod, printed.output);
+      }
+      case 'enum': {
+        const printed = printEnum(schema, loc);
+        return leaf(printed.zod, printed.output);
+      }
       case 'template_literal':
         return this.#templateLiteral(def, ctx, leaf);
       case 'object':
@@ -290,18 +274,17 @@ export class SchemaAnalyzer {
           ...base,
           kind: 'default',
           method: def.type,
-          value: this.#defaultValue(def, ctx),
+          value: printDefault(def, loc),
           inner: this.#walk(def.innerType as Schema, { ...ctx, depth: ctx.depth + 1 }),
         };
-      case 'lazy':
+      case 'lazy': {
         // Not recursive (that is a `ref`, found through the stack): the lazy wrapper changes nothing.
-        return this.#withMeta(
-          this.#walk((schema as z.ZodLazy)._zod.innerType as Schema, {
-            ...ctx,
-            depth: ctx.depth + 1,
-          }),
-          base.meta,
-        );
+        const inner = this.#walk((schema as z.ZodLazy)._zod.innerType as Schema, {
+          ...ctx,
+          depth: ctx.depth + 1,
+        });
+        return { ...inner, meta: mergeMeta(inner.meta, base.meta) };
+      }
       case 'pipe':
         return this.#pipe(def, ctx, base);
       case 'success':
@@ -319,60 +302,6 @@ export class SchemaAnalyzer {
     }
   }
 
-  /** Meta set on a `z.lazy()` goes onto what it wraps (a `ref` prints as `fooSchema.describe(…)`). */
-  #withMeta(node: SchemaNode, meta: NodeMeta | undefined): SchemaNode {
-    if (!meta) return node;
-    if (!node.meta) return { ...node, meta };
-    const extra = new Map([...node.meta.extra, ...meta.extra]);
-    return {
-      ...node,
-      meta: { description: meta.description ?? node.meta.description, extra: [...extra] },
-    };
-  }
-
-  #literal(
-    schema: Schema,
-    def: Def,
-    ctx: Ctx,
-    leaf: (zod: string, out: TsType) => SchemaNode,
-  ): SchemaNode {
-    const values = def.values as unknown[];
-    for (const value of values) {
-      if (typeof value === 'bigint') {
-        throw schemaError(CodegenErrorCode.NO_JSON_FORM, location(ctx), 'a bigint literal');
-      }
-      if (value === undefined && !ctx.inProperty) {
-        throw schemaError(
-          CodegenErrorCode.NO_JSON_FORM,
-          location(ctx),
-          'z.literal(undefined) outside an object property',
-        );
-      }
-    }
-    const printed = values.map((v) => printValue(v)!);
-    const zod =
-      printed.length === 1 ? `z.literal(${printed[0]})` : `z.literal([${printed.join(', ')}])`;
-    return leaf(zod, union([...schema._zod.values!].map((v) => raw(printValue(v)!))));
-  }
-
-  #enum(
-    schema: Schema,
-    def: Def,
-    ctx: Ctx,
-    leaf: (zod: string, out: TsType) => SchemaNode,
-  ): SchemaNode {
-    const entries = Object.entries(def.entries as Record<string, string | number>);
-    const plain = entries.every(([key, value]) => key === value);
-    const zod = plain
-      ? `z.enum([${entries.map(([, v]) => JSON.stringify(v)).join(', ')}])`
-      : `z.enum({ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${printValue(v)}`).join(', ')} })`;
-    const values = [...(schema._zod.values ?? [])];
-    if (values.length === 0 && entries.length > 0) {
-      throw schemaError(CodegenErrorCode.NOT_PRINTABLE, location(ctx), 'an enum without values');
-    }
-    return leaf(zod, union(values.map((v) => raw(printValue(v)!))));
-  }
-
   #templateLiteral(def: Def, ctx: Ctx, leaf: (zod: string, out: TsType) => SchemaNode): SchemaNode {
     const zodParts: string[] = [];
     let type = '';
@@ -387,7 +316,7 @@ export class SchemaAnalyzer {
           );
         }
         zodParts.push(node.zod);
-        type += `\${${printTypeText(node.output)}}`;
+        type += `\${${templateType(node.output)}}`;
       } else {
         const printed = printValue(part);
         if (printed === undefined || typeof part === 'bigint') {
@@ -398,10 +327,7 @@ export class SchemaAnalyzer {
           );
         }
         zodParts.push(printed);
-        type += String(part)
-          .replaceAll('\\', '\\\\')
-          .replaceAll('`', '\\`')
-          .replaceAll('${', '\\${');
+        type += templateText(part);
       }
     }
     return leaf(`z.templateLiteral([${zodParts.join(', ')}])`, raw(`\`${type}\``));
@@ -464,46 +390,4 @@ export class SchemaAnalyzer {
     const to = this.#walk(def.out as Schema, child(ctx, '(out)', '', ctx.inProperty));
     return { ...base, kind: 'pipe', from, to };
   }
-
-  /**
-   * zod keeps a default behind a getter that calls a default function each time. Two reads that
-   * differ mean a computed default (a timestamp, a random id), which has no source form.
-   */
-  #defaultValue(def: Def, ctx: Ctx): string {
-    const first = def.defaultValue;
-    const printed = printValue(first);
-    let computed = printed === undefined;
-    if (!computed) {
-      if (containsDate(first)) {
-        const until = Date.now() + 2;
-        while (Date.now() < until) {
-          // A clock-based default needs time to move on before the second read can differ.
-        }
-      }
-      computed = !sameValue(first, def.defaultValue);
-    }
-    if (computed) {
-      throw schemaError(
-        CodegenErrorCode.NOT_PRINTABLE,
-        location(ctx),
-        'a default computed by a function',
-      );
-    }
-    return printed!;
-  }
-}
-
-function containsDate(value: unknown): boolean {
-  if (value instanceof Date) return true;
-  if (typeof value !== 'object' || value === null) return false;
-  return Object.values(value).some(containsDate);
-}
-
-/** The text of a type, for template literal parts (always simple types). */
-function printTypeText(type: TsType): string {
-  return type.kind === 'raw'
-    ? type.text
-    : type.kind === 'union'
-      ? type.members.map(printTypeText).join(' | ')
-      : 'string';
 }

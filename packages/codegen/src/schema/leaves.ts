@@ -1,0 +1,147 @@
+import type { z } from 'zod';
+import { CodegenErrorCode, type SchemaLocation, schemaError } from '../errors.js';
+import { raw, type TsType, union } from './ts-type.js';
+import { printValue, sameValue } from './values.js';
+
+type Schema = z.core.$ZodType;
+type Def = Record<string, unknown>;
+
+/** A schema printed in one piece, with its type. */
+export interface Leaf {
+  readonly zod: string;
+  readonly output: TsType;
+}
+
+const valuesType = (schema: Schema) =>
+  union([...(schema._zod.values ?? [])].map((value) => raw(printValue(value)!)));
+
+/** `z.literal(…)`: JSON values only; `undefined` only where a key may be left out. */
+export function printLiteral(schema: Schema, location: SchemaLocation, inProperty: boolean): Leaf {
+  const values = (schema._zod.def as unknown as Def).values as unknown[];
+  for (const value of values) {
+    if (typeof value === 'bigint') {
+      throw schemaError(CodegenErrorCode.NO_JSON_FORM, location, 'a bigint literal');
+    }
+    if (value === undefined && !inProperty) {
+      throw schemaError(
+        CodegenErrorCode.NO_JSON_FORM,
+        location,
+        'z.literal(undefined) outside an object property',
+      );
+    }
+  }
+  const printed = values.map((v) => printValue(v)!);
+  const zod =
+    printed.length === 1 ? `z.literal(${printed[0]})` : `z.literal([${printed.join(', ')}])`;
+  return { zod, output: valuesType(schema) };
+}
+
+/** `z.enum([…])` for plain string enums, `z.enum({ … })` for the rest (native enums). */
+export function printEnum(schema: Schema, location: SchemaLocation): Leaf {
+  const entries = Object.entries(
+    (schema._zod.def as unknown as Def).entries as Record<string, string | number>,
+  );
+  if (entries.length > 0 && (schema._zod.values?.size ?? 0) === 0) {
+    throw schemaError(CodegenErrorCode.NOT_PRINTABLE, location, 'an enum without values');
+  }
+  const plain = entries.every(([key, value]) => key === value);
+  const zod = plain
+    ? `z.enum([${entries.map(([, v]) => JSON.stringify(v)).join(', ')}])`
+    : `z.enum({ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${printValue(v)}`).join(', ')} })`;
+  return { zod, output: valuesType(schema) };
+}
+
+function containsDate(value: unknown): boolean {
+  if (value instanceof Date) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.values(value).some(containsDate);
+}
+
+/**
+ * The source of a `.default()` or `.prefault()` value. zod keeps it behind a getter that calls a
+ * default function at each read: two reads that differ mean a computed default (a timestamp, a
+ * random id), which has no source form.
+ */
+export function printDefault(def: Def, location: SchemaLocation): string {
+  const first = def.defaultValue;
+  const printed = printValue(first);
+  let computed = printed === undefined;
+  if (!computed) {
+    if (containsDate(first)) {
+      const until = Date.now() + 2;
+      while (Date.now() < until) {
+        // A clock-based default needs the clock to move before a second read can differ.
+      }
+    }
+    computed = !sameValue(first, def.defaultValue);
+  }
+  if (computed) {
+    throw schemaError(CodegenErrorCode.NOT_PRINTABLE, location, 'a default computed by a function');
+  }
+  return printed!;
+}
+
+/** A literal part of a template literal type: backslashes, backticks and `${` escaped. */
+export function templateText(part: unknown): string {
+  return String(part).replaceAll('\\', '\\\\').replaceAll('`', '\\`').replaceAll('${', '\\${');
+}
+
+/** The text of a part's type inside `${…}` (parts are always simple types). */
+export function templateType(type: TsType): string {
+  if (type.kind === 'raw') return type.text;
+  if (type.kind === 'union') return type.members.map(templateType).join(' | ');
+  return 'string';
+}
+
+/**
+ * The def keys each zod type may carry for the printer to rebuild it; any other key is an option it
+ * does not know (from a newer zod, say), refused rather than silently dropped. String and number
+ * formats are checked by rebuilding them instead.
+ */
+const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
+  boolean: [],
+  null: [],
+  any: [],
+  unknown: [],
+  never: [],
+  undefined: [],
+  void: [],
+  literal: ['values'],
+  enum: ['entries'],
+  template_literal: ['parts'],
+  object: ['shape', 'catchall'],
+  array: ['element'],
+  tuple: ['items', 'rest'],
+  record: ['keyType', 'valueType', 'mode', 'partial'],
+  union: ['options', 'discriminator', 'inclusive', 'unionFallback'],
+  intersection: ['left', 'right'],
+  optional: ['innerType'],
+  nullable: ['innerType'],
+  nonoptional: ['innerType'],
+  readonly: ['innerType'],
+  success: ['innerType'],
+  default: ['innerType', 'defaultValue'],
+  prefault: ['innerType', 'defaultValue'],
+  lazy: ['getter'],
+  // A transform makes a codec: refused by the pipe printer, with a message of its own.
+  pipe: ['in', 'out', 'transform', 'reverseTransform'],
+};
+
+/** Keys that change messages only (`error`, `abort`) or are read by every printer. */
+const ALWAYS = new Set(['type', 'checks', 'error', 'abort', 'coerce']);
+
+/** Throw for a def key the printer would drop. */
+export function rejectUnknownOptions(def: Def, location: SchemaLocation): void {
+  const known = KNOWN_KEYS[String(def.type)];
+  if (!known) return;
+  for (const [key, value] of Object.entries(def)) {
+    // `_`-keys are zod's own caches (`_cachedInner` on a lazy def once it ran).
+    if (value === undefined || key.startsWith('_') || ALWAYS.has(key) || known.includes(key))
+      continue;
+    throw schemaError(
+      CodegenErrorCode.NOT_PRINTABLE,
+      location,
+      `the option "${key}" of z.${String(def.type)}()`,
+    );
+  }
+}
