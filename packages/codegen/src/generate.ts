@@ -20,7 +20,7 @@ export type OpenApiBuilder = (contract: AnyContract, options: OpenApiOptions) =>
 export interface GenerateOptions {
   /** The contract module, TypeScript or JavaScript. */
   readonly input: string;
-  /** Where the client module goes: a `.ts`, `.mts` or `.cts` file. */
+  /** Where the client module goes: a `.ts` or `.mts` file (the module is ESM). */
   readonly out: string;
   /** Where the OpenAPI document goes; none is written when absent. */
   readonly openapi?: string | undefined;
@@ -40,7 +40,7 @@ export interface GeneratedFile {
   readonly content: string;
 }
 
-const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
+const TS_EXTENSIONS = new Set(['.ts', '.mts']);
 
 /** The contract module as the generated header names it: relative to the output, POSIX separators. */
 function sourceLabel(out: string, input: string): string {
@@ -88,7 +88,7 @@ export async function renderFiles(options: GenerateOptions): Promise<GeneratedFi
   if (!TS_EXTENSIONS.has(extname(out))) {
     throw new CodegenError(
       CodegenErrorCode.USAGE,
-      `--out must name a .ts, .mts or .cts file, not ${out}`,
+      `--out must name a .ts or .mts file, not ${out}`,
     );
   }
   if (out === input) {

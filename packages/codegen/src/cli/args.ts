@@ -7,7 +7,7 @@ export const USAGE = `Usage: ssekit generate <contract-module> --out <file> [opt
 Reads a contract module (TypeScript as it is) and writes a standalone typed client module.
 
 Options:
-  -o, --out <file>          the client module to write (.ts, .mts or .cts)
+  -o, --out <file>          the client module to write (.ts or .mts)
       --openapi <file>      also write the OpenAPI 3.2 document (needs @ssekit/server)
       --export <name>       the export that holds the contract (default: the only one)
       --base <path>         where the router is mounted, for the OpenAPI paths (default: /)
