@@ -8,7 +8,7 @@ export type {
   StreamOptions,
   SubscribeOptions,
 } from './client/types.js';
-export type { SseErrorEvent } from './transport/events.js';
+export { isSseErrorEvent, type SseErrorEvent, type SseMessageEvent } from './transport/events.js';
 export { FetchEventSource, type FetchEventSourceEventMap } from './transport/fetch-event-source.js';
 export type { FetchEventSourceInit, HeadersValue } from './transport/options.js';
 export { getPlatformEventSource } from './transport/platform.js';
@@ -22,4 +22,5 @@ export type {
   FetchLikeInit,
   FetchLikeResponse,
   MessageEventLike,
+  ReaderLike,
 } from './transport/types.js';

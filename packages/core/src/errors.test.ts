@@ -151,3 +151,22 @@ describe('isSseErrorJson and fromSseErrorJson', () => {
     ).toBeUndefined();
   });
 });
+
+describe('fromSseErrorJson on hostile input', () => {
+  it('keeps only well-formed issues and bounds every string', () => {
+    const error = fromSseErrorJson({
+      code: 'INVALID_INPUT',
+      message: 'm'.repeat(5000),
+      issues: [
+        { code: 'x', path: ['a', 1], message: 'ok' },
+        { code: 'x', path: [{}], message: 'bad path' },
+        null,
+        'text',
+        { path: ['a'], message: 'no code' },
+      ] as never,
+    });
+    expect(error.message).toHaveLength(1000);
+    expect(error.issues).toEqual([{ code: 'x', path: ['a', 1], message: 'ok' }]);
+    expect(() => formatIssues(error.issues ?? [])).not.toThrow();
+  });
+});

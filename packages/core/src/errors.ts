@@ -160,10 +160,30 @@ export function fromSseErrorJson(
 ): SseError {
   const known = Object.values(SseErrorCode) as string[];
   const code = known.includes(json.code) ? json.code : SseErrorCode.INTERNAL;
-  return new SseError(code, json.message, {
-    status: options.status ?? json.status,
-    issues: Array.isArray(json.issues) ? json.issues : undefined,
-    event: json.event,
+  // The JSON comes from the network: keep only well-formed issues, and bound every string, so that
+  // a hostile server cannot make formatting throw or a message grow without end.
+  const issues = Array.isArray(json.issues)
+    ? json.issues
+        .filter(
+          (i): i is SseIssue =>
+            typeof i === 'object' &&
+            i !== null &&
+            typeof i.message === 'string' &&
+            typeof i.code === 'string' &&
+            Array.isArray(i.path) &&
+            i.path.every((k) => typeof k === 'string' || typeof k === 'number'),
+        )
+        .slice(0, 100)
+        .map((i) => ({
+          code: i.code.slice(0, 100),
+          path: i.path.slice(0, 32),
+          message: i.message.slice(0, 1000),
+        }))
+    : undefined;
+  return new SseError(code, String(json.message).slice(0, 1000), {
+    status: options.status ?? (typeof json.status === 'number' ? json.status : undefined),
+    issues,
+    event: typeof json.event === 'string' ? json.event.slice(0, 200) : undefined,
     cause: options.cause,
     expose: true,
   });

@@ -112,8 +112,7 @@ export function createParser(options: ParserOptions): Parser {
       data,
       lastEventId,
     };
-    // Fix: the `topic:` field was read but never put on the event (nor cleared after it), so clients
-    // could not route topic subscriptions.
+    // [ssekit] the topic travels with its event only; the next event starts without one.
     if (topic !== undefined) event.topic = topic;
     data = '';
     hasData = false;
