@@ -15,6 +15,8 @@ export interface SymbolSnapshot {
   change: number;
   /** The last price event's `seq` for this symbol: the page checks the next one for gaps. */
   seq: number;
+  /** When that price event was published (ISO 8601). */
+  at: string;
   /** Recent prices, oldest first, for the sparkline. */
   history: number[];
 }

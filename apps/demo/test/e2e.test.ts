@@ -4,7 +4,15 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SYMBOLS } from '../src/server/market.js';
-import { bundlePage, type DemoProcess, freePort, launchChromium, startDemo } from './utils.js';
+import {
+  bundlePage,
+  type DemoProcess,
+  freePort,
+  launchChromium,
+  startDemo,
+  startRedis,
+  type TestRedis,
+} from './utils.js';
 
 /** Where the README's screenshot goes: docs/demo.png at the repository's root. */
 const SCREENSHOT = fileURLToPath(new URL('../../../docs/demo.png', import.meta.url));
@@ -27,10 +35,45 @@ function rows(page: Page): Promise<Record<string, RowState>> {
   );
 }
 
+/** Wait until every given symbol applied at least `ticks` more ticks than in `since`. */
+async function expectTicks(
+  page: Page,
+  watched: readonly string[],
+  since: Record<string, RowState>,
+  ticks: number,
+) {
+  await expect
+    .poll(
+      async () => {
+        const now = await rows(page);
+        return watched.filter((s) => now[s]!.updates >= since[s]!.updates + ticks);
+      },
+      { timeout: 15_000 },
+    )
+    .toEqual(watched);
+}
+
 const badge = (page: Page) => page.locator('#status').getAttribute('data-status');
-const gaps = async (page: Page) =>
-  Number(await page.locator('#counters').getAttribute('data-gaps'));
+const counter = async (page: Page, name: 'gaps' | 'resets') =>
+  Number(await page.locator('#counters').getAttribute(`data-${name}`));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Record the badge's changes in the page, from now on. */
+async function recordStatus(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const status = document.getElementById('status')!;
+    const log: string[] = [];
+    (window as unknown as { statusLog: string[] }).statusLog = log;
+    new MutationObserver(() => log.push(status.dataset.status ?? '')).observe(status, {
+      attributes: true,
+      attributeFilter: ['data-status'],
+    });
+  });
+  return () => page.evaluate(() => (window as unknown as { statusLog: string[] }).statusLog);
+}
+
+// Both suites serve the page as `pnpm demo` builds it.
+beforeAll(() => bundlePage(), 60_000);
 
 describe('the market dashboard in Chromium', () => {
   let browser: Browser | undefined;
@@ -43,8 +86,7 @@ describe('the market dashboard in Chromium', () => {
   const pageLog: string[] = [];
 
   beforeAll(async () => {
-    browser = await launchChromium(); // first: no Chromium fails here, before anything else
-    bundlePage();
+    browser = await launchChromium(); // no Chromium fails here, before anything else
     port = await freePort();
     server = await startDemo(port);
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
@@ -72,15 +114,7 @@ describe('the market dashboard in Chromium', () => {
     await expect.poll(() => badge(page), { timeout: 15_000 }).toBe('open');
     const before = await rows(page);
     expect(Object.keys(before).sort()).toEqual([...symbols].sort());
-    await expect
-      .poll(
-        async () => {
-          const now = await rows(page);
-          return symbols.filter((s) => now[s]!.updates >= before[s]!.updates + 4).length;
-        },
-        { timeout: 15_000 },
-      )
-      .toBe(symbols.length);
+    await expectTicks(page, symbols, before, 4);
     const after = await rows(page);
     const moved = symbols.filter((s) => after[s]!.price !== before[s]!.price);
     expect(moved.length).toBeGreaterThanOrEqual(symbols.length / 2);
@@ -121,14 +155,14 @@ describe('the market dashboard in Chromium', () => {
       expect(after[s]!.updates, s).toBeGreaterThanOrEqual(before[s]!.updates + 5);
     }
     // Every price carries a per-symbol seq: the page counts the ones that never arrived.
-    expect(await gaps(page)).toBe(0);
+    expect(await counter(page, 'gaps')).toBe(0);
 
     // Watching again resumes the updates.
     await page.getByLabel('Watch AAPL').check();
     await expect
       .poll(async () => (await rows(page)).AAPL!.updates, { timeout: 10_000 })
       .toBeGreaterThan(after.AAPL!.updates + 2);
-    expect(await gaps(page)).toBe(0);
+    expect(await counter(page, 'gaps')).toBe(0);
   }, 40_000);
 
   it('an order (tRPC) produces trade rows, and its fills stream completes the progress bar', async () => {
@@ -164,23 +198,21 @@ describe('the market dashboard in Chromium', () => {
       .first()
       .waitFor({ timeout: 20_000 })
       .catch(() => {});
+    // A fresh order, so that its fills are at the top of the feed.
+    await page.getByLabel('Symbol').selectOption('AAPL');
+    await page.getByLabel('Buy').check();
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await expect
+      .poll(() => page.locator('#order-status').textContent(), { timeout: 15_000 })
+      .toMatch(/^Done: 250 AAPL/);
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.emulateMedia({ reducedMotion: 'reduce' }); // the progress bar drawn full, not mid-way
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
-  }, 40_000);
+  }, 60_000);
 
   it('survives a server restart: reconnecting, then open, and prices move again', async () => {
-    await page.evaluate(() => {
-      const status = document.getElementById('status')!;
-      const log: string[] = [];
-      (window as unknown as { statusLog: string[] }).statusLog = log;
-      new MutationObserver(() => log.push(status.dataset.status ?? '')).observe(status, {
-        attributes: true,
-        attributeFilter: ['data-status'],
-      });
-    });
-    const statusLog = () =>
-      page.evaluate(() => (window as unknown as { statusLog: string[] }).statusLog);
+    const statusLog = await recordStatus(page);
 
     expect(await server!.stop('SIGTERM')).toBe(0); // graceful: sse.close() ends every stream
     await expect.poll(() => badge(page), { timeout: 10_000 }).toBe('reconnecting');
@@ -191,19 +223,56 @@ describe('the market dashboard in Chromium', () => {
 
     server = await startDemo(port);
     await expect.poll(() => badge(page), { timeout: 20_000 }).toBe('open');
-    await expect
-      .poll(
-        async () => {
-          const now = await rows(page);
-          return watched.filter((s) => now[s]!.updates >= down[s]!.updates + 3).length;
-        },
-        { timeout: 15_000 },
-      )
-      .toBe(watched.length);
+    await expectTicks(page, watched, down, 3);
     expect(await statusLog()).not.toContain('closed');
     expect((await statusLog()).at(-1)).toBe('open');
-    // The new process has a new log: the page resynchronised from a snapshot, without gaps.
-    expect(await gaps(page)).toBe(0);
+    // The new process has a new in-memory log: the server sent ssekit.reset, and the page
+    // resynchronised from a fresh snapshot, without a gap.
+    expect(await counter(page, 'resets')).toBe(1);
+    expect(await counter(page, 'gaps')).toBe(0);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+});
+
+describe('the dashboard with --redis', () => {
+  let redis: TestRedis | undefined;
+  let browser: Browser | undefined;
+  let server: DemoProcess | undefined;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    redis = await startRedis();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.[Symbol.asyncDispose]();
+    await redis?.[Symbol.asyncDispose]();
+  });
+
+  it('resumes from the shared log across a restart: no reset, no gap', async () => {
+    const port = await freePort();
+    const args = ['--redis', redis!.url];
+    server = await startDemo(port, args);
+    const page = await browser!.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(server.url);
+    await expect.poll(() => badge(page), { timeout: 15_000 }).toBe('open');
+    expect(await page.locator('#broker').textContent()).toBe('redis broker');
+    await expectTicks(page, symbols, await rows(page), 3);
+
+    const statusLog = await recordStatus(page);
+    expect(await server.stop('SIGTERM')).toBe(0);
+    await expect.poll(() => badge(page), { timeout: 10_000 }).toBe('reconnecting');
+    const down = await rows(page);
+    server = await startDemo(port, args);
+    await expect.poll(() => badge(page), { timeout: 20_000 }).toBe('open');
+    await expectTicks(page, symbols, down, 3);
+    expect((await statusLog()).at(-1)).toBe('open');
+    // The log lives in Redis: the client resumed from its last id, so there was nothing to reset.
+    expect(await counter(page, 'resets')).toBe(0);
+    expect(await counter(page, 'gaps')).toBe(0);
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });

@@ -1,6 +1,8 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 
@@ -39,8 +41,12 @@ export interface DemoProcess extends AsyncDisposable {
  * Start the demo server (`src/server/main.ts` under tsx, one process: `node --import tsx`) on a
  * port, and wait for the line that says where it listens.
  */
-export async function startDemo(port: number, timeoutMs = 20_000): Promise<DemoProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+export async function startDemo(
+  port: number,
+  args: readonly string[] = [],
+  timeoutMs = 20_000,
+): Promise<DemoProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', ...args], {
     cwd: demoDir,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -108,5 +114,56 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-quic',
       '--no-first-run',
     ],
+  });
+}
+
+/** A throwaway redis-server on a free port, without persistence, killed on dispose. */
+export interface TestRedis extends AsyncDisposable {
+  readonly url: string;
+}
+
+/** Start `redis-server` on a free port and wait until it answers PING. Fails when it is missing. */
+export async function startRedis(): Promise<TestRedis> {
+  const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+  if (probe.error) {
+    throw new Error('redis-server not found: install it with `apt-get install -y redis-server`', {
+      cause: probe.error,
+    });
+  }
+  const port = await freePort();
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  const child = spawn('redis-server', [...args, '--dir', tmpdir()], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const deadline = Date.now() + 10_000;
+  while (!(await ping(port))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`redis-server did not start on port ${port}`);
+    }
+    await sleep(20);
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async [Symbol.asyncDispose]() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    socket.setTimeout(500);
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString().startsWith('+PONG'));
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
   });
 }

@@ -50,6 +50,8 @@ interface Quote {
   readonly open: number;
   price: number;
   seq: number;
+  /** When the last tick was published. */
+  at: Date;
   /** The price at the last alert (or the open): alerts fire on moves away from it. */
   alertRef: number;
   readonly history: number[];
@@ -91,6 +93,7 @@ export class Market {
         open,
         price: open,
         seq: 0,
+        at: new Date(),
         alertRef: open,
         history: [open],
       });
@@ -135,6 +138,7 @@ export class Market {
       price: q.price,
       change: q.price / q.open - 1,
       seq: q.seq,
+      at: q.at.toISOString(),
       history: [...q.history],
     }));
     return { symbols, trades: this.#trades.map((t) => ({ ...t })) };
@@ -146,6 +150,7 @@ export class Market {
     for (const quote of this.#quotes.values()) {
       this.#move(quote);
       quote.seq += 1;
+      quote.at = at;
       this.#sink.price({
         symbol: quote.symbol,
         price: quote.price,

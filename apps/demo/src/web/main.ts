@@ -70,6 +70,7 @@ async function start(): Promise<void> {
     // The server could not resume from our last id (it restarted with an in-memory log): start
     // again from a fresh snapshot, holding the ticks that arrive meanwhile.
     onReset: () => {
+      counters.dataset.resets = String(Number(counters.dataset.resets ?? 0) + 1);
       if (pending) return;
       pending = [];
       fetchSnapshot().then((fresh) => {

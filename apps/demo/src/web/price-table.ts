@@ -8,6 +8,7 @@ export interface Tick {
   price: number;
   change: number;
   seq: number;
+  at: Date;
 }
 
 interface Row {
@@ -23,6 +24,8 @@ interface Row {
   changeFraction: number;
   /** The last `seq` seen; 0 when unknown (first load, or watching again after a pause). */
   seq: number;
+  /** When the last applied tick was published, in ms: a tick no newer is a duplicate. */
+  at: number;
   history: number[];
   updates: number;
   dirty: boolean;
@@ -82,23 +85,25 @@ export class PriceTable {
       row.previous = s.history.at(-2) ?? s.price;
       row.changeFraction = s.change;
       row.seq = s.seq;
+      row.at = Date.parse(s.at);
       row.history = s.history.slice(-this.#options.historyLength);
       this.#markDirty(row);
     }
   }
 
-  /** Apply one tick: duplicates (a `seq` already seen) are dropped, gaps reported. */
+  /** Apply one tick: duplicates are dropped, gaps reported. */
   apply(tick: Tick): void {
     const row = this.#rows.get(tick.symbol);
     if (!row) return;
-    if (row.seq > 0 && tick.seq <= row.seq) {
-      // Already applied (a replay overlapping the snapshot), unless the publisher restarted
-      // and counts from 1 again (a Redis log outlives the process that writes prices).
-      if (tick.seq !== 1) return;
-    } else if (row.seq > 0 && tick.seq > row.seq + 1) {
+    const at = tick.at.getTime();
+    // Already applied: a replay that overlaps the snapshot. (A smaller seq with a newer time is a
+    // publisher that restarted and counts from 1 again: a Redis log outlives the process.)
+    if (tick.seq <= row.seq && at <= row.at) return;
+    if (row.seq > 0 && tick.seq > row.seq + 1) {
       this.#options.onGap(tick.symbol, tick.seq - row.seq - 1);
     }
     row.seq = tick.seq;
+    row.at = at;
     row.previous = row.price;
     row.price = tick.price;
     row.changeFraction = tick.change;
@@ -145,6 +150,7 @@ export class PriceTable {
       previous: s.price,
       changeFraction: s.change,
       seq: s.seq,
+      at: Date.parse(s.at),
       history: [],
       updates: 0,
       dirty: true,
