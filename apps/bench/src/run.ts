@@ -12,6 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { environment } from './report/environment.js';
+import { ms, percent } from './report/format.js';
 import { renderMarkdown } from './report/markdown.js';
 import { buildHarness } from './runner/build.js';
 import { CONTENDERS } from './runner/contenders.js';
@@ -119,7 +120,7 @@ async function main(): Promise<Results> {
         show(
           `steady ${steady.clients}×${steady.rate}/s`,
           cell,
-          `p50 ${f.p50Ms?.toFixed(2)} p99 ${f.p99Ms?.toFixed(2)} max ${f.maxMs?.toFixed(1)} ms`,
+          `p50 ${ms(f.p50Ms)}, p99 ${ms(f.p99Ms)}, max ${ms(f.maxMs)}, ${percent(f.delivered)} delivered`,
         );
         cells.push(cell);
       }

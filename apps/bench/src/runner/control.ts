@@ -66,17 +66,25 @@ export async function waitForSubscribers(
   return seen;
 }
 
-/** Poll until the last burst or steady run has published everything; returns it. */
+/**
+ * Poll until the last burst or steady run has published everything; returns it, or `undefined`
+ * when the server does not answer in time (an overloaded one may be stuck in a publish loop).
+ */
 export async function waitForRunEnd(
   port: number,
   timeoutMs: number,
 ): Promise<ServerRun | undefined> {
   const deadline = Date.now() + timeoutMs;
-  let run: ServerRun | undefined;
   while (Date.now() < deadline) {
-    run = (await control.stats(port)).lastRun;
+    let run: ServerRun | undefined;
+    try {
+      const left = Math.max(100, deadline - Date.now());
+      run = (await call<ServerStats>(port, 'GET', '/control/stats', left)).lastRun;
+    } catch {
+      return undefined;
+    }
     if (run !== undefined && run.endedAt > 0) return run;
     await sleep(50);
   }
-  return run;
+  return undefined;
 }

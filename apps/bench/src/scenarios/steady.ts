@@ -30,7 +30,7 @@ export function runSteady(
         stallMs: ctx.plan.stallMs,
         graceMs: 500,
       });
-      const run = await waitForRunEnd(hello.port, 30_000);
+      const run = await waitForRunEnd(hello.port, got.outcome === 'complete' ? 30_000 : 2_000);
       const expected = plan.clients * planned;
       const figures = {
         p50Ms: quantile(got.latencies, 0.5),
