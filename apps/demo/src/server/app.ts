@@ -42,6 +42,9 @@ const webDist = fileURLToPath(new URL('../../dist/web/', import.meta.url));
  */
 export async function startDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
   const log = options.log ?? ((message: string) => console.log(message));
+  // The server's own log may hold what never reaches a client: the stack of an unexpected error.
+  const describe = (error: unknown) =>
+    error instanceof Error ? (error.stack ?? error.message) : String(error);
   if (!existsSync(`${webDist}main.js`)) {
     throw new Error(
       `The page is not built (${webDist}main.js is missing): run \`pnpm --filter @ssekit/demo build\``,
@@ -50,7 +53,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 
   // Publishing on Redis answers with a promise: a failure is logged, never an unhandled rejection.
   const published = (result: string | Promise<string>) => {
-    if (typeof result !== 'string') result.catch((error) => log(`publish failed: ${error}`));
+    if (typeof result !== 'string')
+      result.catch((error) => log(`publish failed: ${describe(error)}`));
   };
   const sink: MarketSink = {
     price: (data) => published(sse.publish('price', data, { topic: data.symbol })),
@@ -68,13 +72,13 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const sse = createSseServer<MarketContract, Broker>(contract, {
     broker: options.broker ?? memoryBroker(),
     streams,
-    onError: (error, context) => log(`sse ${context.type} error: ${toSseError(error).message}`),
+    onError: (error, context) => log(`sse ${context.type} error: ${describe(error)}`),
   });
   const router = createAppRouter({
     sse,
     streams,
     desk,
-    onError: (error) => log(`trpc error: ${toSseError(error).message}`),
+    onError: (error) => log(`trpc error: ${describe(error)}`),
   });
 
   const app = express();
@@ -95,13 +99,22 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       next(error);
     }
   });
-  app.use('/trpc', createExpressMiddleware({ router, createContext: ({ req }) => ({ req }) }));
+  app.use(
+    '/trpc',
+    createExpressMiddleware({
+      router,
+      createContext: ({ req }) => ({ req }),
+      onError: ({ error, path }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') log(`trpc ${path} failed: ${describe(error)}`);
+      },
+    }),
+  );
   app.get('/', (_req, res) => res.sendFile(`${webSource}index.html`));
   app.use('/assets', express.static(webDist, { maxAge: 0 }));
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const sse = toSseError(error);
-    if (sse.code === SseErrorCode.INTERNAL) log(`request failed: ${String(error)}`);
-    res.status(sse.status ?? 500).json({ error: sse.toJSON() });
+    const failure = toSseError(error);
+    if (failure.code === SseErrorCode.INTERNAL) log(`request failed: ${describe(error)}`);
+    res.status(failure.status ?? 500).json({ error: failure.toJSON() });
   });
 
   const server = await listen(app, options.port ?? 3000, options.host ?? '127.0.0.1');
