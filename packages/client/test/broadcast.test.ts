@@ -263,7 +263,8 @@ describe('createClient: topic routing', () => {
       client.subscribe('price', (p) => msft.push(p.symbol), { topic: ['MSFT'] });
       client.subscribe('price', (p) => all.push(p.symbol));
       await waitFor(() => client.status === 'open', 'open');
-      for (const symbol of ['AAPL', 'MSFT', 'IBM', 'AAPL']) server.sse.publish('price', { symbol, price: 1, at }, { topic: symbol });
+      for (const symbol of ['AAPL', 'MSFT', 'IBM', 'AAPL'])
+        server.sse.publish('price', { symbol, price: 1, at }, { topic: symbol });
       server.sse.publish('price', { symbol: 'none', price: 1, at });
       await waitFor(() => all.length === 5, 'all prices');
       expect(aapl).toEqual(['AAPL', 'AAPL']);
