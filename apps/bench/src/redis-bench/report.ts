@@ -34,7 +34,7 @@ export function report(
   const lines = [
     '## ssekit across processes: Redis broker',
     '',
-    `Written by \`${command}\` on ${new Date().toISOString()}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}. Plan: ${JSON.stringify(plan)}. Clients are spread evenly over the server processes; events are published from the first one; load generators are processes of their own, on the same machine as the servers and Redis.`,
+    `Written by \`${command}\` on ${new Date().toISOString()}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg()[0]!.toFixed(1)} at the end, Node ${process.version}. Plan: ${JSON.stringify(plan)}. Clients are spread evenly over the server processes; events are published from the first one; load generators are processes of their own, on the same machine as the servers and Redis.`,
     '',
     `| configuration | processes | burst ${plan.clients} × ${plan.events} (median) | ${(plan.rates as number[]).map((r) => `p50 / p99 / max at ${r}/s`).join(' | ')} | Redis bytes per event | notes |`,
     `| --- | --- | --- | ${(plan.rates as number[]).map(() => '---').join(' | ')} | --- | --- |`,
