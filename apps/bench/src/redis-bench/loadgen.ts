@@ -55,6 +55,7 @@ class Checker {
   }
 }
 
+/** Answer `LoadgenCommand`s: connect clients spread over the servers, arm, collect, close. */
 export function loadgen(): void {
   let clients: Client[] = [];
   const latencies: number[] = [];

@@ -5,17 +5,20 @@ import net from 'node:net';
 import os from 'node:os';
 import { sleep } from '../shared/clock.js';
 
+/** Every child still running: killed when the runner exits, however it exits. */
 export const children = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
+/** Register a child in `children` until it exits. */
 export function track<T extends ChildProcess>(child: T): T {
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
 }
 
+/** SIGKILL a child, and resolve once it is gone. */
 export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -50,6 +53,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * A fresh redis-server on a free port of 127.0.0.1, without persistence or with AOF everysec, in a
+ * temporary directory; fails with the install command when redis-server is missing.
+ */
 export async function startRedis(
   aof: boolean,
 ): Promise<{ port: number; stop: () => Promise<void> }> {
@@ -84,6 +91,7 @@ export async function startRedis(
   };
 }
 
+/** Fork the bundle in a role (`server`, `loadgen`) with its JSON config; talk to it with `ask`. */
 export async function startRole(
   bundle: string,
   role: string,

@@ -3,6 +3,7 @@ import os from 'node:os';
 import { median } from '../runner/results.js';
 import type { MemoryFigure } from './memory.js';
 
+/** The figures of one configuration (a broker and a number of server processes). */
 export interface ConfigResult {
   id: string;
   label: string;
@@ -20,11 +21,14 @@ export interface ConfigResult {
   redisEntries?: number;
 }
 
+/** Events per second, in k/s or M/s. */
 export const fmtRate = (n: number | undefined) =>
   n === undefined ? '—' : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M/s` : `${(n / 1e3).toFixed(1)} k/s`;
+/** Milliseconds, two decimals below 10. */
 export const fmtMs = (n: number | undefined) =>
   n === undefined ? '—' : `${n.toFixed(n < 10 ? 2 : 1)} ms`;
 
+/** The Markdown section: one row per configuration, then Redis memory per retained event. */
 export function report(
   results: ConfigResult[],
   memory: readonly MemoryFigure[],

@@ -13,6 +13,10 @@ import { KEY, type RunReply, type ServerCommand } from './protocol.js';
 const price = z.object({ symbol: z.string(), price: z.number(), at: isoDate() });
 const contract = defineContract({ events: { price } });
 
+/**
+ * Serve `/sse` on a free port, say `{ type: 'ready', port }`, then publish on command: each event
+ * with the next sequence number (burst) or the publish time (steady) as `price`, and its symbol as topic.
+ */
 export async function server(config: { redisUrl?: string }): Promise<void> {
   const broker: Broker | undefined = config.redisUrl
     ? redisBroker({ url: config.redisUrl }, { key: KEY, maxEvents: 100_000 })
