@@ -121,42 +121,62 @@ export function createParser(options: ParserOptions): Parser {
     onEvent(event);
   }
 
-  function processLine(line: string): void {
-    if (line === '') {
+  /** One line, `text[start, end)`: indexes instead of a slice, so that only the value is copied. */
+  function processLine(text: string, start: number, end: number): void {
+    if (start === end) {
       dispatch();
       return;
     }
     if (skippingEvent) return;
-    const colon = line.indexOf(':');
-    if (colon === 0) {
-      onComment?.(line.charCodeAt(1) === 0x20 ? line.slice(2) : line.slice(1));
+    const first = text.charCodeAt(start);
+    if (first === 0x3a /* : */) {
+      if (onComment) onComment(valueAt(text, start + 1, end));
       return;
     }
-    let field: string;
-    let value: string;
-    if (colon === -1) {
-      field = line;
-      value = '';
-    } else {
-      field = line.slice(0, colon);
-      // [spec] one leading U+0020 SPACE is removed from the value, and only one.
-      value = line.charCodeAt(colon + 1) === 0x20 ? line.slice(colon + 2) : line.slice(colon + 1);
+    // The common fields are recognised by their first letter and their name at the right place,
+    // so that the hot path copies only the value, never the field name or the line.
+    if (
+      first === 0x64 /* d */ &&
+      text.charCodeAt(start + 4) === 0x3a &&
+      text.charCodeAt(start + 1) === 0x61 &&
+      text.charCodeAt(start + 2) === 0x74 &&
+      text.charCodeAt(start + 3) === 0x61
+    ) {
+      appendData(valueAt(text, start + 5, end));
+      return;
     }
+    if (
+      first === 0x69 /* i */ &&
+      text.charCodeAt(start + 2) === 0x3a &&
+      text.charCodeAt(start + 1) === 0x64
+    ) {
+      setId(valueAt(text, start + 3, end));
+      return;
+    }
+    if (
+      first === 0x65 /* e */ &&
+      text.charCodeAt(start + 5) === 0x3a &&
+      text.charCodeAt(start + 1) === 0x76 &&
+      text.charCodeAt(start + 2) === 0x65 &&
+      text.charCodeAt(start + 3) === 0x6e &&
+      text.charCodeAt(start + 4) === 0x74
+    ) {
+      eventType = valueAt(text, start + 6, end);
+      return;
+    }
+    let colon = text.indexOf(':', start);
+    if (colon >= end) colon = -1;
+    const field = text.slice(start, colon === -1 ? end : colon);
+    const value = colon === -1 ? '' : valueAt(text, colon + 1, end);
     switch (field) {
       case 'data':
-        // [spec] append the value then a LF; the final LF is removed at dispatch. Joining with a
-        // separator instead gives the same string without a slice on every event.
-        if (hasData) data += `\n${value}`;
-        else data = value;
-        hasData = true;
-        if (data.length > maxLength) tooLarge();
+        appendData(value);
         break;
       case 'event':
         eventType = value;
         break;
       case 'id':
-        // [spec] an id holding NUL is ignored; an empty id resets the last event id.
-        if (value.indexOf('\0') === -1) idBuffer = value;
+        setId(value);
         break;
       case 'topic':
         topic = value;
@@ -171,6 +191,25 @@ export function createParser(options: ParserOptions): Parser {
     }
   }
 
+  /** [spec] the value starts after the colon, with one leading U+0020 SPACE removed, and only one. */
+  function valueAt(text: string, start: number, end: number): string {
+    return text.charCodeAt(start) === 0x20 ? text.slice(start + 1, end) : text.slice(start, end);
+  }
+
+  function appendData(value: string): void {
+    // [spec] append the value then a LF; the final LF is removed at dispatch. Joining with a
+    // separator instead gives the same string without a slice on every event.
+    if (hasData) data += `\n${value}`;
+    else data = value;
+    hasData = true;
+    if (data.length > maxLength) tooLarge();
+  }
+
+  function setId(value: string): void {
+    // [spec] an id holding NUL is ignored; an empty id resets the last event id.
+    if (value.indexOf('\0') === -1) idBuffer = value;
+  }
+
   function feedText(text: string): void {
     let start = 0;
     if (atStart && text.length > 0) {
@@ -181,6 +220,17 @@ export function createParser(options: ParserOptions): Parser {
       afterCR = false;
       if (text.charCodeAt(start) === 0x0a) start += 1;
     }
+    // Most streams end lines with LF alone: then one indexOf per line finds every line end.
+    if (text.indexOf('\r', start) === -1) {
+      let lf = text.indexOf('\n', start);
+      while (lf !== -1) {
+        takeLine(text, start, lf);
+        start = lf + 1;
+        lf = text.indexOf('\n', start);
+      }
+      keepPartial(text, start);
+      return;
+    }
     // The next CR and LF positions are cached and only searched again once passed, so each chunk is
     // scanned once however it mixes line ends.
     let cr = text.indexOf('\r', start);
@@ -190,37 +240,10 @@ export function createParser(options: ParserOptions): Parser {
       if (lf !== -1 && lf < start) lf = text.indexOf('\n', start);
       const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
       if (end === -1) {
-        if (!skippingLine) {
-          const rest = text.slice(start);
-          partial.push(rest);
-          partialLength += rest.length;
-          if (partialLength > maxLength) {
-            partial = [];
-            partialLength = 0;
-            skippingLine = true;
-            tooLarge();
-          }
-        }
+        keepPartial(text, start);
         return;
       }
-      let line = text.slice(start, end);
-      if (partial.length > 0) {
-        partial.push(line);
-        line = partial.join('');
-        partial = [];
-        partialLength = 0;
-      }
-      if (skippingLine) {
-        // The rest of an over-long line: drop it; the event it belonged to is already dropped.
-        skippingLine = false;
-      } else if (line.length > maxLength) {
-        // Fix: a line past the bound that arrived whole in one chunk used to be processed (a long
-        // comment or `event:` line went through), while the same line cut across chunks was
-        // dropped above: the outcome depended on where the chunks were cut. Drop it either way.
-        tooLarge();
-      } else {
-        processLine(line);
-      }
+      takeLine(text, start, end);
       if (end === cr) {
         if (end + 1 < text.length) {
           start = text.charCodeAt(end + 1) === 0x0a ? end + 2 : end + 1;
@@ -232,6 +255,41 @@ export function createParser(options: ParserOptions): Parser {
       } else {
         start = end + 1;
       }
+    }
+  }
+
+  /** A complete line `text[start, end)`, joined with the parts earlier chunks left. */
+  function takeLine(text: string, start: number, end: number): void {
+    if (skippingLine) {
+      // The rest of an over-long line: drop it; the event it belonged to is already dropped.
+      skippingLine = false;
+    } else if (partial.length > 0) {
+      partial.push(text.slice(start, end));
+      const line = partial.join('');
+      partial = [];
+      partialLength = 0;
+      if (line.length > maxLength) tooLarge();
+      else processLine(line, 0, line.length);
+    } else if (end - start > maxLength) {
+      // A line past the bound is dropped whether it came in one chunk or in many: the outcome
+      // must not depend on where the chunks were cut.
+      tooLarge();
+    } else {
+      processLine(text, start, end);
+    }
+  }
+
+  /** The unterminated end of a chunk: kept for the next one, within the bound. */
+  function keepPartial(text: string, start: number): void {
+    if (skippingLine || start >= text.length) return;
+    const rest = text.slice(start);
+    partial.push(rest);
+    partialLength += rest.length;
+    if (partialLength > maxLength) {
+      partial = [];
+      partialLength = 0;
+      skippingLine = true;
+      tooLarge();
     }
   }
 
