@@ -40,6 +40,16 @@ function firstLine(text: string): string {
   return line.length > 160 ? `${line.slice(0, 157)}…` : line;
 }
 
+/** A rate as shown: a partial one is an upper bound. */
+function shownRate(cell: Cell): string {
+  return `${cell.status === 'partial' ? '< ' : ''}${rate(rates(cell))}`;
+}
+
+function shownRatio(cell: Cell, base: number | undefined): string {
+  const r = ratio(rates(cell), base);
+  return cell.status === 'partial' && r !== '—' ? `< ${r}` : r;
+}
+
 function rates(cell: Cell): number | undefined {
   const values = (cell as BurstCell | StreamCell).rates;
   return values === undefined || values.length === 0 ? undefined : median(values);
@@ -79,8 +89,8 @@ function burstSection(input: ReportInput): string[] {
         ],
         headline.cells.map((c) => [
           label(input.contenders, c.contender),
-          rate(rates(c)),
-          ratio(rates(c), base),
+          shownRate(c),
+          shownRatio(c, base),
           spread(c),
           percent(median((c as BurstCell).serverCpu ?? [])),
           percent(median((c as BurstCell).loadgenCpu ?? [])),
@@ -106,9 +116,9 @@ function burstSection(input: ReportInput): string[] {
       ...input.results.bursts.map((b) => {
         const cell = b.cells.find((x) => x.contender === c.id);
         if (cell === undefined) return '—';
-        if (cell.status === 'partial') return `${rate(rates(cell))} (**partial**)`;
-        if (cell.status !== 'ok') return `**${cell.status}**`;
-        return `${rate(rates(cell))} (${ratio(rates(cell), baselineOf(b.cells, rates))})`;
+        if (cell.status !== 'ok' && cell.status !== 'partial') return `**${cell.status}**`;
+        const shown = `${shownRate(cell)} (${shownRatio(cell, baselineOf(b.cells, rates))})`;
+        return cell.status === 'partial' ? `${shown}, **partial**` : shown;
       }),
     ]);
     out.push(table(header, rows), '');
@@ -191,8 +201,8 @@ function streamSection(input: ReportInput): string[] {
       ['contender', 'events / s', `vs ${BASELINE_ID}`, 'runs', 'notes'],
       cells.map((c) => [
         label(input.contenders, c.contender),
-        rate(rates(c)),
-        ratio(rates(c), base),
+        shownRate(c),
+        shownRatio(c, base),
         spread(c),
         status(c),
       ]),

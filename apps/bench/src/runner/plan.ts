@@ -54,7 +54,7 @@ export const FULL: Plan = {
   stream: { events: 100_000, reps: 3 },
   stallMs: 10_000,
   repBudgetMs: 45_000,
-  repDeadlineMs: 60_000,
+  repDeadlineMs: 120_000,
   graceMs: 500,
   settleMs: 500,
 };

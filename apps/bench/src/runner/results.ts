@@ -9,8 +9,8 @@ export type Status =
   /** Still delivering at the deadline of a steady-rate run: it cannot keep up with that rate. */
   | 'overloaded'
   /**
-   * Still delivering when a burst or stream ran out of its time budget: the rate is that of the
-   * events delivered until then, and the counts could not be checked.
+   * Still delivering when a burst or stream ran out of its time budget: its rate is an upper bound
+   * (all events over the time budget), and the counts could not be checked.
    */
   | 'partial'
   /** The scenario does not apply to this contender. */
