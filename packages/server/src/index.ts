@@ -9,6 +9,7 @@ export type {
 } from './broker/types.js';
 export { sseHeaders } from './http/headers.js';
 export type { EventPredicate } from './hub/connection.js';
+export { createFilter, matchesFilter, type SubscriptionFilter } from './hub/filter.js';
 export type { SseServerStats } from './hub/stats.js';
 export {
   createOpenApiDocument,
@@ -21,6 +22,7 @@ export {
   type PublishOptions,
   type SseServer,
 } from './server.js';
+export { type EncodedYield, encodeStreamYield } from './streams/encode-yield.js';
 export type {
   AuthorizeRequest,
   AuthorizeResult,

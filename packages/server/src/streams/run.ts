@@ -1,23 +1,12 @@
-import {
-  type AnyContract,
-  ControlEvent,
-  encodeData,
-  encodeEvent,
-  SseError,
-  SseErrorCode,
-  toSseError,
-} from '@ssekit/core';
+import { type AnyContract, ControlEvent, encodeEvent, toSseError } from '@ssekit/core';
 import type { Request, Response } from 'express';
 import type { SseServerStats } from '../hub/stats.js';
 import type { SseServerBaseOptions, StreamHandler } from '../types.js';
+import { encodeStreamYield } from './encode-yield.js';
 
 // Frames are gathered and written once per tick, or sooner past this size: one write per yield
 // would cost a syscall per event on a fast generator.
 const FLUSH_BYTES = 64 * 1024;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
 
 /**
  * Run one RPC stream: pull the handler's events, validate and frame each, write them with
@@ -37,7 +26,6 @@ export async function runStream(options: {
   maxBufferedBytes: number;
 }): Promise<void> {
   const { contract, name, res, signal, stats } = options;
-  const schemas = contract.streams[name]!.events;
   let pending = '';
   let scheduled = false;
 
@@ -70,20 +58,8 @@ export async function runStream(options: {
     });
     for await (const item of iterable) {
       if (signal.aborted) break;
-      if (
-        !isObject(item) ||
-        typeof item.event !== 'string' ||
-        !Object.hasOwn(schemas, item.event)
-      ) {
-        throw new SseError(
-          SseErrorCode.VALIDATION_FAILED,
-          `Stream "${name}" yielded an unknown event`,
-          { event: name },
-        );
-      }
-      const data = encodeData(schemas[item.event]!, item.data, `${name}.${item.event}`);
-      const id = typeof item.id === 'string' ? item.id : undefined;
-      pending += encodeEvent({ id, event: item.event, data });
+      const { event, data, id } = encodeStreamYield(contract, name, item);
+      pending += encodeEvent({ id, event, data });
       if (pending.length >= FLUSH_BYTES) flush();
       else if (!scheduled) {
         scheduled = true;

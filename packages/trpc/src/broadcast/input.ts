@@ -1,4 +1,9 @@
 import type { AnyContract, EventName } from '@ssekit/core';
+import {
+  createFilter as createSubscriptionFilter,
+  matchesFilter,
+  type SubscriptionFilter,
+} from '@ssekit/server';
 import { z } from 'zod';
 import type { BroadcastInput } from '../types.js';
 
@@ -9,13 +14,8 @@ const MAX_TOPICS = 256;
 const MAX_TOPIC_LENGTH = 256;
 const MAX_LAST_EVENT_ID_LENGTH = 256;
 
-/** Which broadcast events one subscription receives: the parsed form of `BroadcastInput`. */
-export interface BroadcastFilter {
-  /** The event names, or `undefined` for every event. */
-  readonly events: ReadonlySet<string> | undefined;
-  /** Per event, the topics it is narrowed to. Events not in the map are not narrowed. */
-  readonly topics: ReadonlyMap<string, ReadonlySet<string>>;
-}
+/** Which broadcast events one subscription receives: the SSE endpoint's filter, shared. */
+export type BroadcastFilter = SubscriptionFilter;
 
 /**
  * The zod schema of the broadcast procedure's input, built from the contract's event names. It
@@ -46,28 +46,18 @@ export function broadcastInputSchema<TContract extends AnyContract>(
   >;
 }
 
-/** Turn a parsed input into a filter. */
+/** Turn a parsed input into a filter: the same filter, and so the same rule, as the SSE endpoint's. */
 export function createFilter<TContract extends AnyContract>(
   input: BroadcastInput<TContract> | undefined,
 ): BroadcastFilter {
-  const topics = new Map<string, ReadonlySet<string>>();
+  const pairs: [string, string][] = [];
   for (const [event, list] of Object.entries(input?.topics ?? {})) {
-    if (list) topics.set(event, new Set(list as readonly string[]));
+    for (const topic of (list ?? []) as readonly string[]) pairs.push([event, topic]);
   }
-  return { events: input?.events ? new Set<string>(input.events) : undefined, topics };
+  return createSubscriptionFilter(input?.events, pairs);
 }
 
-/** Whether an event with this name and topic passes the filter: the SSE endpoint's rule. */
-export function matchesFilter(
-  filter: BroadcastFilter,
-  event: string,
-  topic: string | undefined,
-): boolean {
-  if (filter.events && !filter.events.has(event)) return false;
-  const topics = filter.topics.get(event);
-  if (topics === undefined) return true;
-  return topic !== undefined && topics.has(topic);
-}
+export { matchesFilter };
 
 /** Every `[event, topic]` narrowing of an input, in the shape `authorize` receives. */
 export function topicPairs<TContract extends AnyContract>(

@@ -1,20 +1,9 @@
-import {
-  type AnyContract,
-  decodeData,
-  encodeData,
-  SseError,
-  SseErrorCode,
-  type StreamEvent,
-} from '@ssekit/core';
-import type { StreamHandler } from '@ssekit/server';
+import { type AnyContract, decodeData, type StreamEvent } from '@ssekit/core';
+import { encodeStreamYield, type StreamHandler } from '@ssekit/server';
 import { type TrackedEnvelope, tracked } from '@trpc/server';
 import { toTrpcError } from '../errors.js';
 import type { ExpressRequest } from '../types.js';
 import { NO_EVENT_ID } from './input.js';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
 
 type Item = TrackedEnvelope<StreamEvent<AnyContract, string>>;
 
@@ -50,25 +39,14 @@ export async function* streamSubscription(options: {
     });
     for await (const item of iterable) {
       if (signal.aborted) return;
-      if (
-        !isObject(item) ||
-        typeof item.event !== 'string' ||
-        !Object.hasOwn(schemas, item.event)
-      ) {
-        throw new SseError(
-          SseErrorCode.VALIDATION_FAILED,
-          `Stream "${name}" yielded an unknown event`,
-          { event: name },
-        );
-      }
-      const where = `${name}.${item.event}`;
-      // Encode, then decode: the same check as the SSE endpoint, and the client gets what an ssekit
-      // client would (unknown keys stripped), not the handler's object as it is.
-      const json = encodeData(schemas[item.event]!, item.data, where);
-      const decoded = decodeData(schemas[item.event], json, where);
+      // The same check and encoding as the SSE endpoint; decoding it again gives the client what an
+      // ssekit client would get (unknown keys stripped), not the handler's object as it is.
+      const encoded = encodeStreamYield(options.contract, name, item);
+      const where = `${name}.${encoded.event}`;
+      const decoded = decodeData(schemas[encoded.event], encoded.data, where);
       if (decoded.status === 'error') throw decoded.error;
-      if (typeof item.id === 'string' && item.id !== '') lastId = item.id;
-      yield tracked(lastId, { event: item.event, data: decoded.value });
+      if (encoded.id !== undefined) lastId = encoded.id;
+      yield tracked(lastId, { event: encoded.event, data: decoded.value });
     }
   } catch (error) {
     if (signal.aborted) return;
