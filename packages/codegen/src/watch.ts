@@ -59,6 +59,9 @@ export async function watchContract(options: WatchOptions): Promise<void> {
       return;
     }
     running = true;
+    // Watch first, then generate: an edit made as soon as a round reports is then never missed, and
+    // an edit made during the round schedules another.
+    rewatch();
     try {
       onEvent({ type: 'generated', ...(await generate(options)) });
     } catch (error) {
@@ -67,7 +70,6 @@ export async function watchContract(options: WatchOptions): Promise<void> {
       running = false;
     }
     if (signal.aborted) return;
-    rewatch();
     if (pending) {
       pending = false;
       schedule();
