@@ -11,7 +11,7 @@ import type { BurstPlan } from '../runner/plan.js';
 import type { BurstCell, Cell } from '../runner/results.js';
 import { withServer } from '../runner/with-server.js';
 import { now } from '../shared/clock.js';
-import { type ScenarioContext, sampleEvery, subscribeAll } from './common.js';
+import { collectUntilDone, type ScenarioContext, sampleEvery, subscribeAll } from './common.js';
 
 export function runBurst(
   ctx: ScenarioContext,
@@ -27,9 +27,8 @@ export function runBurst(
       // The run's start is taken when the server answers, just before its first publish: a
       // contender that then blocks its event loop for minutes cannot be asked again.
       const run = await control.burst(hello.port, plan.events, plan.batch);
-      const got = await ctx.pool.collect({
+      const got = await collectUntilDone(ctx, hello.port, {
         deadlineMs: ctx.plan.repDeadlineMs,
-        stallMs: ctx.plan.stallMs,
         graceMs: ctx.plan.graceMs,
       });
       const counts =

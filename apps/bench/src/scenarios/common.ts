@@ -1,5 +1,5 @@
-import { waitForSubscribers } from '../runner/control.js';
-import type { LoadgenPool } from '../runner/loadgens.js';
+import { waitForRunEnd, waitForSubscribers } from '../runner/control.js';
+import type { Collected, LoadgenPool } from '../runner/loadgens.js';
 import type { Plan } from '../runner/plan.js';
 import type { ReadSpec, ServerHello } from '../shared/protocol.js';
 
@@ -40,6 +40,32 @@ export async function subscribeAll(
   const seen = await waitForSubscribers(hello.port, clients, 15_000);
   if (seen !== clients) throw new Error(`the server registered ${seen} of ${clients} subscribers`);
   return { elapsedMs: opened.elapsedMs };
+}
+
+/**
+ * Collect until every client got its events, the deadline passed, or events were really lost:
+ * counts that stopped moving while the server is idle and has published everything. A busy server
+ * may keep the counts still for as long as it likes (Node corks a chunked response's writes until
+ * its tick ends, and one tick of a slow contender can take a minute): that is slowness, not loss.
+ */
+export async function collectUntilDone(
+  ctx: ScenarioContext,
+  port: number,
+  options: { deadlineMs: number; graceMs: number },
+): Promise<Collected> {
+  const deadlineAt = Date.now() + options.deadlineMs;
+  let idleStalls = 0;
+  for (;;) {
+    const got = await ctx.pool.collect({
+      deadlineMs: Math.max(0, deadlineAt - Date.now()),
+      stallMs: ctx.plan.stallMs,
+      graceMs: options.graceMs,
+    });
+    if (got.outcome !== 'stalled') return got;
+    if ((await waitForRunEnd(port, 1000)) !== undefined) idleStalls++;
+    if (idleStalls >= 2) return got;
+    if (Date.now() >= deadlineAt) return { ...got, outcome: 'deadline' };
+  }
 }
 
 /** About 50 fully checked clients, whatever the total. */

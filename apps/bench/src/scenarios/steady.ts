@@ -10,7 +10,7 @@ import type { SteadyPlan } from '../runner/plan.js';
 import { type Cell, quantile, type SteadyCell } from '../runner/results.js';
 import { withServer } from '../runner/with-server.js';
 import { now } from '../shared/clock.js';
-import { type ScenarioContext, sampleEvery, subscribeAll } from './common.js';
+import { collectUntilDone, type ScenarioContext, sampleEvery, subscribeAll } from './common.js';
 
 export function runSteady(
   ctx: ScenarioContext,
@@ -25,10 +25,9 @@ export function runSteady(
       const planned = Math.round((plan.rate * plan.durationMs) / 1000);
       await ctx.pool.arm(planned, { ...connectRead, warmupUntil: now() + plan.warmupMs });
       await control.steady(hello.port, plan.rate, plan.durationMs);
-      const got = await ctx.pool.collect({
+      const got = await collectUntilDone(ctx, hello.port, {
         deadlineMs: plan.durationMs + plan.drainMs,
-        stallMs: ctx.plan.stallMs,
-        graceMs: 500,
+        graceMs: ctx.plan.graceMs,
       });
       const run = await waitForRunEnd(hello.port, got.outcome === 'complete' ? 30_000 : 2_000);
       const expected = plan.clients * planned;
