@@ -22,7 +22,9 @@ export class HttpReader {
   private head: Buffer | undefined = Buffer.alloc(0);
   private chunked = false;
   private state: ChunkState = 'size';
-  private sizeLine = '';
+  private size = 0;
+  /** Past the digits of the size line (at its CR or extension). */
+  private sizeDone = false;
   private remaining = 0;
   private crlfLeft = 0;
 
@@ -55,23 +57,27 @@ export class HttpReader {
     while (pos < len) {
       switch (this.state) {
         case 'size': {
-          const nl = buf.indexOf(10, pos);
-          if (nl === -1) {
-            this.sizeLine += buf.toString('latin1', pos, len);
-            pos = len;
-            break;
+          // Hex digits up to CR (or `;ext`), byte by byte: no string per chunk on the hot path.
+          let size = this.size;
+          while (pos < len) {
+            const c = buf[pos++]!;
+            if (c === 10) {
+              this.sizeDone = false;
+              if (size === 0) {
+                this.state = 'done';
+                this.events.onEnd();
+              } else {
+                this.remaining = size;
+                this.state = 'data';
+              }
+              size = 0;
+              break;
+            }
+            const digit = this.sizeDone ? -1 : hexDigit(c);
+            if (digit === -1) this.sizeDone = true;
+            else size = size * 16 + digit;
           }
-          this.sizeLine += buf.toString('latin1', pos, nl);
-          pos = nl + 1;
-          const size = Number.parseInt(this.sizeLine, 16); // stops at `\r` or `;ext`
-          this.sizeLine = '';
-          if (size === 0) {
-            this.state = 'done';
-            this.events.onEnd();
-          } else {
-            this.remaining = size;
-            this.state = 'data';
-          }
+          this.size = size;
           break;
         }
         case 'data': {
@@ -98,4 +104,11 @@ export class HttpReader {
       }
     }
   }
+}
+
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
 }
