@@ -1,4 +1,5 @@
 /** The runner's side of the servers' control endpoints (see `servers/harness.ts`). */
+import http from 'node:http';
 import { sleep } from '../shared/clock.js';
 
 export interface ServerRun {
@@ -26,19 +27,39 @@ export interface ServerMemory {
   subscribers: number;
 }
 
-async function call<T>(
+/**
+ * One control request on a connection of its own (`agent: false`): a pooled keep-alive socket can
+ * be closed by the server's keep-alive timeout just as the next request goes out on it.
+ */
+function call<T>(
   port: number,
   method: 'GET' | 'POST',
   path: string,
   timeoutMs = 60_000,
 ): Promise<T> {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-    method,
-    signal: AbortSignal.timeout(timeoutMs),
+  return new Promise<T>((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, method, path, agent: false, timeout: timeoutMs },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (text: string) => {
+          body += text;
+        });
+        res.on('end', () => {
+          if (res.statusCode !== 200)
+            reject(new Error(`${method} ${path}: HTTP ${res.statusCode} ${body}`));
+          else resolve(JSON.parse(body) as T);
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () =>
+      req.destroy(new Error(`${method} ${path}: no answer within ${timeoutMs} ms`)),
+    );
+    req.on('error', reject);
+    req.end();
   });
-  const body = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${body}`);
-  return JSON.parse(body) as T;
 }
 
 export const control = {
