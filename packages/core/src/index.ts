@@ -12,6 +12,13 @@ export {
   type StreamDefinition,
   type StreamDefinitions,
 } from './contract/define.js';
+export {
+  checkEventSize,
+  checkTopic,
+  type EncodeBroadcastOptions,
+  type EncodedEvent,
+  encodeBroadcast,
+} from './contract/publish.js';
 export type {
   AnyContract,
   AnyEvent,
@@ -37,6 +44,7 @@ export {
   SseValidationError,
   toSseError,
 } from './errors.js';
+export { encodeEndEvent, encodeErrorEvent, encodeResetEvent } from './wire/control.js';
 export { encodeComment, encodeEvent, encodeRetry, type SseFrame } from './wire/encode.js';
 export {
   compareEventIds,
@@ -46,4 +54,11 @@ export {
   MAX_EVENT_ID_LENGTH,
   parseEventId,
 } from './wire/ids.js';
+export {
+  DEFAULT_MAX_EVENT_BYTES,
+  MAX_FILTER_ENTRIES,
+  MAX_RESUME_ID_LENGTH,
+  MAX_TOPIC_LENGTH,
+  utf8Length,
+} from './wire/limits.js';
 export { createParser, type ParsedEvent, type Parser, type ParserOptions } from './wire/parse.js';

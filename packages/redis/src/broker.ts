@@ -4,6 +4,7 @@ import type {
   BrokerEvent,
   BrokerSubscribeOptions,
   ReadResult,
+  ReadSinceOptions,
 } from '@ssekit/server';
 import { Redis, type RedisOptions } from 'ioredis';
 import { CommandConnection } from './connection.js';
@@ -193,8 +194,9 @@ export class RedisBroker implements Broker<Promise<string>> {
    * more than `maxEvents` follow; `unknown-epoch` when it was never in this stream (newer than the
    * newest entry, or missing from the chain: a Redis restart without persistence).
    */
-  readSince(lastEventId: string): Promise<ReadResult> {
+  readSince(lastEventId: string, options: ReadSinceOptions = {}): Promise<ReadResult> {
     return readSince(this.#commands, lastEventId, {
+      ...options,
       key: this.key,
       pageSize: this.#batchSize,
       maxEvents: this.#maxEvents,

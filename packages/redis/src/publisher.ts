@@ -1,11 +1,4 @@
-import {
-  type AnyContract,
-  type EventData,
-  type EventName,
-  encodeData,
-  SseError,
-  SseErrorCode,
-} from '@ssekit/core';
+import { type AnyContract, type EventData, type EventName, encodeBroadcast } from '@ssekit/core';
 import { RedisBroker, type RedisBrokerOptions, type RedisConnectionOptions } from './broker.js';
 
 /** Options of `publish`. */
@@ -20,8 +13,9 @@ export interface RedisPublisher<TContract extends AnyContract> {
    * Validate and encode `data` with the event's schema (`z.encode`), then append it to the stream.
    * Resolves with the event id once Redis has stored it (see `RedisBroker.append`).
    * Rejects with `SseValidationError` when `data` does not match (nothing is sent), with
-   * `SseError` `UNKNOWN_EVENT` for a name the contract does not have, and with `RedisBrokerError`
-   * when Redis did not acknowledge.
+   * `SseError` `UNKNOWN_EVENT`, `INVALID_FIELD` (a bad topic) or `EVENT_TOO_LARGE` exactly as
+   * `sse.publish` does (the same function checks both), and with `RedisBrokerError` when Redis did
+   * not acknowledge.
    */
   publish<TName extends EventName<TContract>>(
     name: TName,
@@ -47,20 +41,24 @@ export interface RedisPublisher<TContract extends AnyContract> {
  */
 export function createRedisPublisher<TContract extends AnyContract>(
   contract: TContract,
-  options: RedisConnectionOptions & RedisBrokerOptions,
+  options: RedisConnectionOptions &
+    RedisBrokerOptions & {
+      /**
+       * The largest event; give it the same value as the servers' `maxEventBytes`.
+       * @default 262_144
+       */
+      maxEventBytes?: number;
+    },
 ): RedisPublisher<TContract> {
   const broker = new RedisBroker(options, options);
   return {
     broker,
     async publish(name, data, publishOptions = {}) {
-      const schema = Object.hasOwn(contract.events, name) ? contract.events[name] : undefined;
-      if (!schema) {
-        throw new SseError(SseErrorCode.UNKNOWN_EVENT, `Unknown event ${JSON.stringify(name)}`, {
-          event: name,
-        });
-      }
-      const encoded = encodeData(schema, data, name);
-      return broker.append({ event: name, topic: publishOptions.topic, data: encoded });
+      const entry = encodeBroadcast(contract, name, data, {
+        topic: publishOptions.topic,
+        maxEventBytes: options.maxEventBytes,
+      });
+      return broker.append(entry);
     },
     close: () => broker.close(),
   };

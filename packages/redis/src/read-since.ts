@@ -1,13 +1,16 @@
-import type { BrokerEvent, ReadResult, ResetReason } from '@ssekit/server';
+import type { BrokerEvent, ReadResult, ReadSinceOptions, ResetReason } from '@ssekit/server';
 import type { CommandConnection } from './connection.js';
 import { type RawEntry, toStoredEntry } from './entries.js';
 import { checkLink, compareStreamIds, isStreamId, ZERO_ID } from './ids.js';
 
-export interface ReadSinceOptions {
+export interface ReadPageOptions {
   readonly key: string;
   /** Entries per XRANGE. */
   readonly pageSize: number;
-  /** The longest replay; an id with more entries after it is too old, as it is for the memory broker. */
+  /**
+   * The longest replay read in one call without a `limit`; an id with more entries after it is too
+   * old, as it is for the memory broker.
+   */
   readonly maxEvents: number;
 }
 
@@ -30,11 +33,14 @@ export async function readLastId(connection: CommandConnection, key: string): Pr
  * - the first entry after it names a newer `prev` (trimmed), or more than `maxEvents` entries
  *   follow it → `too-old`;
  * - the first entry after it names an older `prev` (the id never existed here) → `unknown-epoch`.
+ *
+ * With `limit`, it stops after that many events and says `more`: a page, read since the last id
+ * of the page before (each page checks its links again, so paging changes nothing of the above).
  */
 export async function readSince(
   connection: CommandConnection,
   lastEventId: string,
-  options: ReadSinceOptions,
+  options: ReadSinceOptions & ReadPageOptions,
 ): Promise<ReadResult> {
   const lastId = await readLastId(connection, options.key);
   const reset = (reason: ResetReason): ReadResult => ({ type: 'reset', reason, lastId });
@@ -44,10 +50,16 @@ export async function readSince(
   if (order > 0) return reset('unknown-epoch');
 
   const events: BrokerEvent[] = [];
+  const limit = options.limit;
   let after = lastEventId;
   let seen = 0;
   while (after !== lastId) {
-    const count = Math.min(options.pageSize, options.maxEvents + 1 - seen);
+    if (limit !== undefined && events.length >= limit)
+      return { type: 'events', events, more: true };
+    const count =
+      limit === undefined
+        ? Math.min(options.pageSize, options.maxEvents + 1 - seen)
+        : Math.min(options.pageSize, limit - events.length);
     const page = (await connection.run((c) =>
       c.xrange(options.key, `(${after}`, lastId, 'COUNT', count),
     )) as RawEntry[];
@@ -61,7 +73,7 @@ export async function readSince(
       after = entry.id;
     }
     seen += page.length;
-    if (seen > options.maxEvents) return reset('too-old');
+    if (limit === undefined && seen > options.maxEvents) return reset('too-old');
   }
   return { type: 'events', events };
 }

@@ -5,6 +5,7 @@ export type {
   BrokerEvent,
   BrokerSubscribeOptions,
   ReadResult,
+  ReadSinceOptions,
   ResetReason,
 } from './broker/types.js';
 export { sseHeaders } from './http/headers.js';
@@ -16,6 +17,11 @@ export {
   type OpenApiDocument,
   type OpenApiDocumentOptions,
 } from './openapi/document.js';
+export {
+  type CursorStep,
+  ReplayCursor,
+  type ReplayCursorOptions,
+} from './resume/cursor.js';
 export {
   type CloseOptions,
   createSseServer,

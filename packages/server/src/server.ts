@@ -2,7 +2,7 @@ import {
   type AnyContract,
   type EventData,
   type EventName,
-  encodeData,
+  encodeBroadcast,
   SseError,
   SseErrorCode,
   toSseError,
@@ -13,6 +13,7 @@ import type { Broker } from './broker/types.js';
 import { handleEvents, type RouteContext, refuse } from './http/events-route.js';
 import { ConnectionLimits } from './http/limits.js';
 import { handleStream } from './http/stream-route.js';
+import { resolveBufferBounds } from './hub/bounds.js';
 import { Hub } from './hub/hub.js';
 import { createStats, type SseServerStats } from './hub/stats.js';
 import { createOpenApiDocument } from './openapi/document.js';
@@ -39,7 +40,9 @@ export interface SseServer<TContract extends AnyContract, TBroker extends Broker
   /**
    * Validate, encode once and publish an event. Returns its id (a promise of it on an asynchronous
    * broker such as Redis).
-   * @throws SseValidationError when `data` does not match the event's schema: nothing is sent or logged.
+   * @throws SseValidationError when `data` does not match the event's schema; SseError
+   * `UNKNOWN_EVENT`, `INVALID_FIELD` (a bad topic), `EVENT_TOO_LARGE` (past `maxEventBytes`),
+   * `SERVER_CLOSING`. In every case nothing is sent or logged.
    */
   publish<TName extends EventName<TContract>>(
     name: TName,
@@ -51,8 +54,6 @@ export interface SseServer<TContract extends AnyContract, TBroker extends Broker
   /** End every stream (clients reconnect, elsewhere if a load balancer sends them there) and refuse new ones. */
   close(options?: CloseOptions): Promise<void>;
 }
-
-const MAX_TOPIC_LENGTH = 256;
 
 /**
  * Turn a contract into validated SSE endpoints on an express router.
@@ -94,14 +95,14 @@ export function createSseServer<
   const ownBroker = options.broker === undefined;
   const broker = (options.broker ?? new MemoryBroker()) as TBroker;
   const stats = createStats();
-  const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
-  const onError = (error: unknown) => options.onError?.(error, { type: 'broker' });
+  const { maxBufferedBytes, maxTotalBufferedBytes, maxEventBytes } = resolveBufferBounds(options);
   const hub = new Hub({
     broker,
     stats,
     maxBufferedBytes,
+    maxTotalBufferedBytes,
     heartbeatMs: options.heartbeatMs === undefined ? 15_000 : options.heartbeatMs,
-    onError,
+    onError: (error, context) => options.onError?.(error, context),
   });
   const limits = new ConnectionLimits({
     maxConnections: options.maxConnections ?? 10_000,
@@ -119,6 +120,7 @@ export function createSseServer<
     stats,
     retryMs: options.retryMs ?? 2_000,
     maxBufferedBytes,
+    maxEventBytes,
     trackStream(controller, res) {
       streams.set(controller, res);
       return () => streams.delete(controller);
@@ -177,25 +179,12 @@ export function createSseServer<
     router,
     broker,
     publish(name, data, publishOptions) {
-      const schema = Object.hasOwn(contract.events, name) ? contract.events[name] : undefined;
-      if (!schema)
-        throw new SseError(SseErrorCode.UNKNOWN_EVENT, `Unknown event ${JSON.stringify(name)}`);
-      const topic = publishOptions?.topic;
-      if (
-        topic !== undefined &&
-        (typeof topic !== 'string' ||
-          topic.length === 0 ||
-          topic.length > MAX_TOPIC_LENGTH ||
-          /[\r\n\0]/.test(topic))
-      ) {
-        throw new SseError(
-          SseErrorCode.INVALID_FIELD,
-          `A topic must be a string of 1 to ${MAX_TOPIC_LENGTH} characters without CR, LF or NUL`,
-        );
-      }
+      const entry = encodeBroadcast(contract, name, data, {
+        topic: publishOptions?.topic,
+        maxEventBytes,
+      });
       if (closing) throw new SseError(SseErrorCode.SERVER_CLOSING, 'The server is closed');
-      const json = encodeData(schema, data, name);
-      const id = broker.append({ event: name, topic, data: json });
+      const id = broker.append(entry);
       stats.published += 1;
       return id as ReturnType<TBroker['append']>;
     },

@@ -62,6 +62,8 @@ export type StreamHandlers<TContract extends AnyContract> = {
 export type ErrorContext =
   | { readonly type: 'stream'; readonly stream: string }
   | { readonly type: 'authorize' }
+  /** An `authorize` predicate threw for this event: its connection was closed, no other. */
+  | { readonly type: 'predicate'; readonly event: string }
   | { readonly type: 'broker' };
 
 /** Options of `createSseServer`. */
@@ -91,8 +93,26 @@ export interface SseServerBaseOptions {
   maxConnections?: number;
   /** Open streams per client address (`req.ip`). `null` turns the bound off. @default null */
   maxConnectionsPerIp?: number | null;
-  /** Unsent bytes after which a connection is closed (its client reconnects and replays). @default 1_048_576 */
+  /**
+   * Unsent bytes of one live connection after which it is closed (its client reconnects and replays
+   * from the log). A replay in progress is paced by the socket instead and never closed for it.
+   * @default 1_048_576
+   */
   maxBufferedBytes?: number;
+  /**
+   * Unsent bytes of all connections together. Past it, the connections furthest behind are closed
+   * first (they resume from the log), so many slow readers cannot exhaust memory even when each stays
+   * under `maxBufferedBytes`. Unsent strings live in the V8 heap: a quarter of it leaves the rest to
+   * the app. @default a quarter of V8's heap limit, at most 512 MiB
+   */
+  maxTotalBufferedBytes?: number;
+  /**
+   * The largest event, in UTF-8 bytes of its encoded data plus its name and topic (and id, for RPC
+   * yields). `publish` refuses a larger one with `EVENT_TOO_LARGE` before it reaches the log; an RPC
+   * yield ends its stream with that code. At most half of `maxBufferedBytes`, so that every accepted
+   * event can reach a reader. @default 262_144, or a quarter of `maxBufferedBytes` if that is smaller
+   */
+  maxEventBytes?: number;
   /** Silence after which a heartbeat comment is sent. `null` turns heartbeats off. @default 15_000 */
   heartbeatMs?: number | null;
   /** The `retry:` sent at connect: how long clients wait before reconnecting. @default 2_000 */

@@ -1,5 +1,5 @@
 import { createEpoch, formatEventId, parseEventId } from '@ssekit/core';
-import type { Broker, BrokerEntry, BrokerEvent, ReadResult } from './types.js';
+import type { Broker, BrokerEntry, BrokerEvent, ReadResult, ReadSinceOptions } from './types.js';
 
 export interface MemoryBrokerOptions {
   /**
@@ -62,7 +62,7 @@ export class MemoryBroker implements Broker<string> {
     return id;
   }
 
-  readSince(lastEventId: string): ReadResult {
+  readSince(lastEventId: string, options: ReadSinceOptions = {}): ReadResult {
     this.#trim(Date.now());
     const lastId = this.lastId();
     const parsed = parseEventId(lastEventId);
@@ -74,9 +74,11 @@ export class MemoryBroker implements Broker<string> {
     const firstSeq = first ? first.seq : this.#seq + 1;
     if (parsed.seq < firstSeq - 1) return { type: 'reset', reason: 'too-old', lastId };
     const start = this.#head + (parsed.seq - firstSeq + 1);
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    const end = Math.min(this.#log.length, start + limit);
     const events: BrokerEvent[] = [];
-    for (let i = start; i < this.#log.length; i++) events.push(this.#log[i]!.event);
-    return { type: 'events', events };
+    for (let i = start; i < end; i++) events.push(this.#log[i]!.event);
+    return { type: 'events', events, more: end < this.#log.length };
   }
 
   lastId(): string {

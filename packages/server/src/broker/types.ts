@@ -8,8 +8,6 @@ export interface BrokerEvent {
   readonly topic: string | undefined;
   /** The encoded data, as one line of JSON. */
   readonly data: string;
-  /** The SSE frame, filled in once by the hub the first time the event is sent, then shared. */
-  frame?: string;
 }
 
 /** What a broker appends: everything but the id, which it assigns. */
@@ -24,13 +22,27 @@ export type ResetReason = 'too-old' | 'unknown-epoch' | 'malformed';
 
 /** The answer to a resume request: a union tagged by `type`. */
 export type ReadResult =
-  | { readonly type: 'events'; readonly events: readonly BrokerEvent[] }
+  | {
+      readonly type: 'events';
+      readonly events: readonly BrokerEvent[];
+      /** True when the read stopped at `limit` and the log held more after the last event. */
+      readonly more?: boolean;
+    }
   | {
       readonly type: 'reset';
       readonly reason: ResetReason;
       /** The newest id in the log now: the client resumes from here, and live events after it follow. */
       readonly lastId: string;
     };
+
+/** Options of `Broker.readSince`. */
+export interface ReadSinceOptions {
+  /**
+   * The most events to return: a page. The result says `more` when the log holds more after them,
+   * and the next page is read since the last one's id. Without it, everything up to the newest.
+   */
+  readonly limit?: number;
+}
 
 /** Options of `Broker.subscribe`. */
 export interface BrokerSubscribeOptions {
@@ -44,13 +56,14 @@ export interface BrokerSubscribeOptions {
  *
  * Ordering contract: `subscribe` delivers every event appended by any process exactly once, in log
  * order, and `readSince` returns events in the same order, so a connection can replay then go live
- * with no gap and no duplicate by dropping live events for which `compare(id, lastReplayed) <= 0`.
+ * with no gap and no duplicate by dropping live events for which `compare(id, lastReplayed) <= 0`
+ * (`ReplayCursor` does exactly that). An event reaches subscribers only once it is in the log.
  */
 export interface Broker<TAppendResult extends string | Promise<string> = string | Promise<string>> {
   /** Append one event to the log. The in-memory broker answers at once; Redis answers after XADD. */
   append(entry: BrokerEntry): TAppendResult;
-  /** Events after `lastEventId`, oldest first, or why that id cannot be resumed from. */
-  readSince(lastEventId: string): ReadResult | Promise<ReadResult>;
+  /** Events after `lastEventId`, oldest first (a page of them with `limit`), or why that id cannot be resumed from. */
+  readSince(lastEventId: string, options?: ReadSinceOptions): ReadResult | Promise<ReadResult>;
   /**
    * Receive every appended event, from this process or another, in log order. Returns unsubscribe.
    * A broker that loses events it cannot deliver (a Redis that restarted empty) calls `onReset`,

@@ -19,6 +19,7 @@ export interface RouteContext {
   readonly stats: SseServerStats;
   readonly retryMs: number;
   readonly maxBufferedBytes: number;
+  readonly maxEventBytes: number;
   /** Register an open RPC stream so that `close()` can end it. Returns the unregister function. */
   trackStream(controller: AbortController, res: Response): () => void;
   /** True once `close()` started: new connects get 503. */
@@ -125,7 +126,6 @@ export async function handleEvents(
     filter: sharedFilter(query.events, query.topics),
     predicate: typeof predicate === 'function' ? predicate : undefined,
     ip: clientIp(req),
-    replaying: true,
   });
   ctx.stats.connections += 1;
   const done = release;

@@ -109,5 +109,6 @@ export async function handleStream(
     stats: ctx.stats,
     serverOptions: ctx.options,
     maxBufferedBytes: ctx.maxBufferedBytes,
+    maxEventBytes: ctx.maxEventBytes,
   });
 }

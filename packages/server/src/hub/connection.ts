@@ -1,18 +1,21 @@
+// One open broadcast connection: the response it writes to, its filter and access predicate, its
+// replay cursor, and the accounting of what it has not sent yet. The hub decides what goes into it.
 import type { ServerResponse } from 'node:http';
-import type { BrokerEvent } from '../broker/types.js';
+import type { ReplayCursor } from '../resume/cursor.js';
 import type { SubscriptionFilter } from './filter.js';
 
 /** A per-connection access check from `authorize`, over each event's name and topic. */
 export type EventPredicate = (event: string, topic: string | undefined) => boolean;
 
 /**
- * The states of one broadcast connection, a union tagged by `type`: replaying (live events wait in
- * `backlog` until the replay is written), live, or closed.
+ * Where a connection is, a union tagged by `type`: replaying the log page by page, live (in a group
+ * that shares one buffer per tick, or on its own while it has a predicate or may still see events
+ * its replay held), or closed.
  */
 export type ConnectionState =
-  | { type: 'replaying'; backlog: BrokerEvent[] }
-  | { type: 'live'; skipUntil?: string }
-  | { type: 'closed' };
+  | { readonly type: 'replaying' }
+  | { readonly type: 'live' }
+  | { readonly type: 'closed' };
 
 /** One open broadcast stream: the response it writes to, its filter, and its write accounting. */
 export class SseConnection {
@@ -20,7 +23,9 @@ export class SseConnection {
   readonly filter: SubscriptionFilter;
   readonly predicate: EventPredicate | undefined;
   readonly ip: string;
-  state: ConnectionState;
+  state: ConnectionState = { type: 'replaying' };
+  /** Its position in the log while it replays, and until live events can no longer repeat the replay. */
+  cursor: ReplayCursor | undefined;
   /** When the last byte was written, for heartbeats. */
   lastWriteAt = Date.now();
 
@@ -29,13 +34,11 @@ export class SseConnection {
     filter: SubscriptionFilter;
     predicate: EventPredicate | undefined;
     ip: string;
-    replaying: boolean;
   }) {
     this.res = options.res;
     this.filter = options.filter;
     this.predicate = options.predicate;
     this.ip = options.ip;
-    this.state = options.replaying ? { type: 'replaying', backlog: [] } : { type: 'live' };
   }
 
   /** The group key: equal filters share buffers, except when a predicate makes the connection unique. */
@@ -58,5 +61,19 @@ export class SseConnection {
     this.res.write(chunk);
     this.lastWriteAt = now;
     return typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+  }
+
+  /** Resolves once at most `highWaterBytes` are unsent, or the connection is gone. */
+  drained(highWaterBytes: number): Promise<void> {
+    if (this.res.writableLength <= highWaterBytes || !this.writable) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.res.off('drain', done);
+        this.res.off('close', done);
+        resolve();
+      };
+      this.res.on('drain', done);
+      this.res.on('close', done);
+    });
   }
 }

@@ -1,5 +1,10 @@
-import { ControlEvent, encodeComment, encodeEvent } from '@ssekit/core';
-import type { Broker, BrokerEvent, ReadResult } from '../broker/types.js';
+// The fan-out hub: every event from the broker passes here once per tick; it builds one buffer per
+// subscription set and writes it once per connection, replays resuming connections page by page, and
+// keeps unsent bytes bounded per connection and in total.
+import { encodeComment, encodeEvent, encodeResetEvent } from '@ssekit/core';
+import type { Broker, BrokerEvent, ResetReason } from '../broker/types.js';
+import { type CursorStep, ReplayCursor } from '../resume/cursor.js';
+import type { ErrorContext } from '../types.js';
 import type { SseConnection } from './connection.js';
 import { matchesFilter } from './filter.js';
 import type { SseServerStats } from './stats.js';
@@ -7,278 +12,324 @@ import type { SseServerStats } from './stats.js';
 export interface HubOptions {
   broker: Broker;
   stats: SseServerStats;
+  /** A live connection with more unsent bytes than this when the next tick is written is closed. */
   maxBufferedBytes: number;
+  /** All connections' unsent bytes together: past it, the furthest behind are closed first. */
+  maxTotalBufferedBytes: number;
   heartbeatMs: number | null;
-  onError: (error: unknown) => void;
-}
-
-/** Connections with the same filter: one buffer per tick is built for them all. */
-interface Group {
-  readonly connections: Set<SseConnection>;
+  onError: (error: unknown, context: ErrorContext) => void;
+  /** Events per page of a replay. @default 256 */
+  replayPageSize?: number;
 }
 
 const HEARTBEAT = Buffer.from(encodeComment('hb'));
+// A replay writes up to this much, then waits for the socket to drain: the pace of the reader, not
+// of the log, decides how fast a gap of any size is sent.
+const REPLAY_HIGH_WATER_BYTES = 64 * 1024;
+// How often the total of unsent bytes is summed over every connection (written ones are summed at
+// each flush; this catches those that hold old bytes and get nothing new).
+const BUDGET_CHECK_MS = 1_000;
 
-function frameOf(event: BrokerEvent): string {
-  // Encoded once per event per process, then shared by every connection and by replays.
-  event.frame ??= encodeEvent({
-    id: event.id,
-    event: event.event,
-    topic: event.topic,
-    data: event.data,
-  });
-  return event.frame;
+/** Thrown by `passes` when an `authorize` predicate throws: it costs that connection only. */
+class PredicateError {
+  constructor(
+    readonly cause: unknown,
+    readonly event: string,
+  ) {}
+}
+
+// A function, not an inline test: the state changes across awaits, which narrowing cannot see.
+function isClosed(conn: SseConnection): boolean {
+  return conn.state.type === 'closed';
 }
 
 function passes(conn: SseConnection, event: BrokerEvent): boolean {
-  return (
-    matchesFilter(conn.filter, event.event, event.topic) &&
-    (!conn.predicate || conn.predicate(event.event, event.topic))
-  );
+  if (!matchesFilter(conn.filter, event.event, event.topic)) return false;
+  if (!conn.predicate) return true;
+  try {
+    return conn.predicate(event.event, event.topic) === true;
+  } catch (error) {
+    throw new PredicateError(error, event.event);
+  }
 }
 
 /**
- * The fan-out hub: it receives every event from the broker, batches the events of one tick, builds
- * one buffer per subscription set and writes it once to each connection of that set.
+ * The fan-out hub. Connections with the same filter form a group: one buffer per tick is built for
+ * the group and written to each of them. A connection that resumes replays the log through its
+ * `ReplayCursor` (page by page, under backpressure), then stays on its own until live events can no
+ * longer repeat what it replayed, then joins its group. A connection with an `authorize` predicate
+ * is always on its own.
  */
 export class Hub {
   readonly #options: HubOptions;
-  readonly #groups = new Map<string, Group>();
-  // Connections with an authorize predicate, or still replaying: handled one by one.
+  readonly #groups = new Map<string, Set<SseConnection>>();
+  /** Live connections written one by one: with a predicate, or still skipping what they replayed. */
   readonly #singles = new Set<SseConnection>();
+  readonly #replaying = new Set<SseConnection>();
+  // Frames are built once per event per process and shared by every connection and replay; kept
+  // beside the broker's events, never written into them (the broker and tRPC share those objects).
+  readonly #frames = new WeakMap<BrokerEvent, string>();
   #pending: BrokerEvent[] = [];
   #scheduled = false;
-  #heartbeat: NodeJS.Timeout | undefined;
+  readonly #timers: NodeJS.Timeout[] = [];
   readonly #unsubscribe: () => void;
   readonly #flush = () => this.flush();
 
   constructor(options: HubOptions) {
     this.#options = options;
     this.#unsubscribe = options.broker.subscribe((events) => this.#enqueue(events), {
-      onReset: (reset) => this.#reset(reset.reason, reset.lastId),
+      onReset: (reset) => this.#reset(reset),
     });
     if (options.heartbeatMs !== null) {
       // One timer for all connections: a timer per connection costs memory at 10 000 connections.
       const every = Math.max(50, Math.floor(options.heartbeatMs / 5));
-      this.#heartbeat = setInterval(() => this.#beat(), every);
-      this.#heartbeat.unref();
+      this.#timers.push(setInterval(() => this.#beat(), every));
     }
+    this.#timers.push(
+      setInterval(() => this.#enforceBudget(this.#totalBuffered()), BUDGET_CHECK_MS),
+    );
+    for (const timer of this.#timers) timer.unref();
   }
 
   get size(): number {
-    let n = this.#singles.size;
-    for (const group of this.#groups.values()) n += group.connections.size;
+    let n = this.#singles.size + this.#replaying.size;
+    for (const group of this.#groups.values()) n += group.size;
     return n;
   }
 
   *connections(): Iterable<SseConnection> {
+    yield* this.#replaying;
     yield* this.#singles;
-    for (const group of this.#groups.values()) yield* group.connections;
+    for (const group of this.#groups.values()) yield* group;
   }
 
   /**
-   * Add a connection. With `lastEventId` it replays what it missed first: live events that arrive
-   * meanwhile wait in its backlog and are written after the replay, minus those the replay held.
+   * Add a connection. Without `lastEventId` it starts at the log's newest id (written at once as an
+   * id-only block, so that a drop before its first event resumes with no loss); with one, it replays
+   * what it missed first. Resolves once it is live, or gone.
    */
   async add(conn: SseConnection, lastEventId: string | undefined): Promise<void> {
     const broker = this.#options.broker;
-    let preamble = '';
-    if (lastEventId === undefined) {
-      // A new connection learns the log's newest id at once (an id-only block sets the client's last
-      // event id without dispatching anything), so that it resumes with no loss even if it drops
-      // before its first event.
-      const head = broker.lastId();
-      if (typeof head === 'string') {
-        conn.state = { type: 'live' };
-        this.#options.stats.bytesWritten += conn.write(`id: ${head}\n\n`);
-        this.#attach(conn);
-        return;
-      }
-      // An asynchronous broker may deliver events between the head read and the attach: start as a
-      // resume from the head instead, which drops nothing and duplicates nothing.
-      this.#singles.add(conn);
-      try {
-        lastEventId = await head;
-      } catch (error) {
-        this.#fail(conn, error);
-        return;
-      }
-      preamble = `id: ${lastEventId}\n\n`;
-    } else {
-      this.#singles.add(conn);
-    }
-    let result: ReadResult;
+    conn.state = { type: 'replaying' };
+    this.#replaying.add(conn);
     try {
-      result = await broker.readSince(lastEventId);
+      let from = lastEventId;
+      if (from === undefined) {
+        from = await broker.lastId();
+        if (isClosed(conn)) return;
+        this.#write(conn, `id: ${from}\n\n`);
+      }
+      const cursor = new ReplayCursor({
+        broker,
+        from,
+        pageSize: this.#options.replayPageSize,
+        maxCatchUpBytes: Math.floor(this.#options.maxBufferedBytes / 2),
+      });
+      conn.cursor = cursor;
+      while (!cursor.live) {
+        const step = await cursor.read();
+        if (isClosed(conn)) return;
+        if (cursor.live) {
+          // The last step goes out whole and the connection is live in the same turn: nothing the
+          // hub flushes from now on can come before it.
+          this.#write(conn, this.#stepText(conn, step));
+        } else {
+          await this.#writePaced(conn, step);
+          if (isClosed(conn)) return;
+        }
+      }
     } catch (error) {
-      this.#fail(conn, error);
+      if (error instanceof PredicateError) this.#failPredicate(conn, error);
+      else this.#fail(conn, error);
       return;
     }
-    if (conn.state.type !== 'replaying') return;
-    if (this.#pending.length === 0) this.#scheduleFlush();
-    const backlog = conn.state.backlog;
-    let text = preamble;
-    // Live events at or before this id reached the client already (or came in the replay).
-    let last: string = lastEventId;
-    switch (result.type) {
-      case 'events':
-        for (const event of result.events) {
-          if (passes(conn, event)) text += frameOf(event);
-          last = event.id;
-        }
-        this.#options.stats.replayed += result.events.length;
-        break;
-      case 'reset':
-        // The id line makes the client resume from here if it drops before the next event, so it
-        // gets one reset, not one per reconnect.
-        text += encodeEvent({
-          id: result.lastId,
-          event: ControlEvent.RESET,
-          data: JSON.stringify({ reason: result.reason }),
-        });
-        last = result.lastId;
-        this.#options.stats.resets += 1;
-        break;
-    }
-    for (const event of backlog) {
-      if ((broker.compare(event.id, last) ?? 1) <= 0) continue;
-      text += frameOf(event);
-    }
-    // The log runs ahead of the hub: events published this tick are in the replay and still
-    // pending here. The connection stays single until the next flush skips those.
-    conn.state = { type: 'live', skipUntil: last };
-    if (text) this.#options.stats.bytesWritten += conn.write(text);
-    this.#checkBuffer(conn);
+    this.#replaying.delete(conn);
+    conn.state = { type: 'live' };
+    this.#singles.add(conn);
   }
 
   remove(conn: SseConnection): void {
     conn.state = { type: 'closed' };
-    if (this.#singles.delete(conn)) return;
+    conn.cursor = undefined;
+    if (this.#replaying.delete(conn) || this.#singles.delete(conn)) return;
     const key = conn.groupKey;
     const group = this.#groups.get(key);
-    if (group?.connections.delete(conn) && group.connections.size === 0) this.#groups.delete(key);
+    if (group?.delete(conn) && group.size === 0) this.#groups.delete(key);
   }
 
   /** Write the events queued in this tick. Runs on `setImmediate`; callable directly to drain. */
   flush(): void {
     this.#scheduled = false;
     const events = this.#pending;
+    if (events.length === 0) return;
     this.#pending = [];
-    const stats = this.#options.stats;
     const now = Date.now();
-    for (const event of events) frameOf(event);
-    if (events.length === 0) {
-      // Nothing to send, but connections that finished their replay join their groups.
-      for (const conn of this.#singles) {
-        if (conn.state.type === 'live' && conn.state.skipUntil !== undefined) {
-          conn.state = { type: 'live' };
-          this.#singles.delete(conn);
-          this.#attach(conn);
-        }
-      }
-      return;
-    }
+    const frames: string[] = new Array(events.length);
+    for (let i = 0; i < events.length; i++) frames[i] = this.#frameOf(events[i]!);
+    let written = 0;
+
+    for (const conn of this.#replaying) conn.cursor?.admit(events);
 
     for (const group of this.#groups.values()) {
       // All connections of a group share a filter: take it from any one of them.
-      const first = group.connections.values().next().value;
+      const first = group.values().next().value;
       if (!first) continue;
       let text = '';
-      for (const event of events)
-        if (matchesFilter(first.filter, event.event, event.topic)) text += event.frame;
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i]!;
+        if (matchesFilter(first.filter, event.event, event.topic)) text += frames[i];
+      }
       if (text === '') continue;
       const chunk = Buffer.from(text);
-      for (const conn of group.connections) {
-        stats.bytesWritten += conn.write(chunk, now);
-        this.#checkBuffer(conn);
-      }
+      for (const conn of group) written += this.#write(conn, chunk, now);
     }
 
+    // Joining a group while iterating the singles would visit the connection twice: joins wait.
+    const joining: SseConnection[] = [];
     for (const conn of this.#singles) {
-      if (conn.state.type === 'replaying') {
-        for (const event of events) if (passes(conn, event)) conn.state.backlog.push(event);
+      const cursor = conn.cursor;
+      const admitted = cursor ? cursor.admit(events) : events;
+      let text = '';
+      try {
+        for (const event of admitted) if (passes(conn, event)) text += this.#frameOf(event);
+      } catch (error) {
+        if (!(error instanceof PredicateError)) throw error;
+        this.#failPredicate(conn, error);
         continue;
       }
-      const skipUntil = conn.state.type === 'live' ? conn.state.skipUntil : undefined;
-      let text = '';
-      for (const event of events) {
-        if (
-          skipUntil !== undefined &&
-          (this.#options.broker.compare(event.id, skipUntil) ?? 1) <= 0
-        )
-          continue;
-        if (passes(conn, event)) text += event.frame;
+      if (cursor && !cursor.skipping) {
+        conn.cursor = undefined;
+        if (!conn.predicate) joining.push(conn);
       }
-      if (skipUntil !== undefined) {
-        conn.state = { type: 'live' };
-        this.#singles.delete(conn);
-        this.#attach(conn);
-      }
-      if (text === '') continue;
-      stats.bytesWritten += conn.write(text, now);
-      this.#checkBuffer(conn);
+      if (text !== '') written += this.#write(conn, text, now);
+    }
+    for (const conn of joining) {
+      if (conn.state.type === 'live' && this.#singles.delete(conn)) this.#join(conn);
+    }
+    if (written > 0 && written > this.#options.maxTotalBufferedBytes / 4) {
+      this.#enforceBudget(this.#totalBuffered());
     }
   }
 
-  /** Stop listening to the broker and the heartbeat timer. Connections are closed by the server. */
+  /** Stop listening to the broker and the timers. Connections are closed by the server. */
   close(): void {
     this.flush();
     this.#unsubscribe();
-    if (this.#heartbeat) clearInterval(this.#heartbeat);
-    this.#heartbeat = undefined;
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#timers.length = 0;
   }
 
-  #attach(conn: SseConnection): void {
-    const key = conn.groupKey;
-    if (key === '') {
-      this.#singles.add(conn);
+  #frameOf(event: BrokerEvent): string {
+    let frame = this.#frames.get(event);
+    if (frame === undefined) {
+      frame = encodeEvent({
+        id: event.id,
+        event: event.event,
+        topic: event.topic,
+        data: event.data,
+      });
+      this.#frames.set(event, frame);
+    }
+    return frame;
+  }
+
+  #stepText(conn: SseConnection, step: CursorStep): string {
+    switch (step.type) {
+      case 'reset':
+        this.#options.stats.resets += 1;
+        return encodeResetEvent(step);
+      case 'events': {
+        this.#options.stats.replayed += step.events.length;
+        let text = '';
+        for (const event of step.events) if (passes(conn, event)) text += this.#frameOf(event);
+        return text;
+      }
+    }
+  }
+
+  /** Write a replay step in slices, waiting for the socket whenever it holds more than the high water. */
+  async #writePaced(conn: SseConnection, step: CursorStep): Promise<void> {
+    if (step.type === 'reset') {
+      this.#write(conn, this.#stepText(conn, step));
       return;
     }
+    this.#options.stats.replayed += step.events.length;
+    let text = '';
+    for (const event of step.events) {
+      if (!passes(conn, event)) continue;
+      text += this.#frameOf(event);
+      if (text.length < REPLAY_HIGH_WATER_BYTES) continue;
+      this.#write(conn, text);
+      text = '';
+      await conn.drained(REPLAY_HIGH_WATER_BYTES);
+      if (isClosed(conn)) return;
+    }
+    if (text !== '') this.#write(conn, text);
+    await conn.drained(REPLAY_HIGH_WATER_BYTES);
+  }
+
+  /**
+   * Write to one connection. A live connection that still holds more than `maxBufferedBytes` from
+   * before is closed instead: its client reconnects and replays from the log, so memory stays bounded
+   * and nothing is lost while the log holds the gap. (Checked before the write, so one tick's batch
+   * never closes a connection that keeps up, however large the batch.)
+   */
+  #write(conn: SseConnection, chunk: string | Buffer, now: number = Date.now()): number {
+    if (conn.state.type === 'live' && conn.bufferedBytes > this.#options.maxBufferedBytes) {
+      this.#options.stats.slowCloses += 1;
+      this.#close(conn);
+      return 0;
+    }
+    const bytes = conn.write(chunk, now);
+    this.#options.stats.bytesWritten += bytes;
+    return bytes;
+  }
+
+  #join(conn: SseConnection): void {
+    const key = conn.groupKey;
     let group = this.#groups.get(key);
     if (!group) {
-      group = { connections: new Set() };
+      group = new Set();
       this.#groups.set(key, group);
     }
-    group.connections.add(conn);
+    group.add(conn);
   }
 
   /** The broker lost events: every connection must resynchronise, once, from `lastId` on. */
-  #reset(reason: string, lastId: string): void {
+  #reset(reset: { readonly reason: ResetReason; readonly lastId: string }): void {
     this.flush();
-    const frame = Buffer.from(
-      encodeEvent({ id: lastId, event: ControlEvent.RESET, data: JSON.stringify({ reason }) }),
-    );
+    const frame = Buffer.from(encodeResetEvent(reset));
     const now = Date.now();
-    for (const conn of this.connections()) {
-      switch (conn.state.type) {
-        case 'replaying':
-          // Its replay answer is still to come and will say what it says; live events after the
-          // reset are what its backlog holds.
-          continue;
-        case 'live':
-          if (conn.state.skipUntil !== undefined) conn.state = { type: 'live' };
-          this.#options.stats.bytesWritten += conn.write(frame, now);
-          this.#options.stats.resets += 1;
-          this.#checkBuffer(conn);
-          break;
-        case 'closed':
-          break;
+    for (const conn of [...this.connections()]) {
+      // A replay reports the loss as its own next step, or finds it in its next read.
+      if (conn.state.type === 'replaying') {
+        conn.cursor?.reset(reset);
+        continue;
       }
+      if (conn.state.type !== 'live') continue;
+      conn.cursor?.reset(reset);
+      this.#options.stats.resets += 1;
+      this.#write(conn, frame, now);
     }
   }
 
   #fail(conn: SseConnection, error: unknown): void {
-    this.#options.onError(error);
+    this.#options.onError(error, { type: 'broker' });
+    this.#close(conn);
+  }
+
+  #failPredicate(conn: SseConnection, error: PredicateError): void {
+    this.#options.onError(error.cause, { type: 'predicate', event: error.event });
+    this.#close(conn);
+  }
+
+  #close(conn: SseConnection): void {
     this.remove(conn);
     conn.res.destroy();
   }
 
   #enqueue(events: readonly BrokerEvent[]): void {
     for (const event of events) this.#pending.push(event);
-    this.#scheduleFlush();
-  }
-
-  #scheduleFlush(): void {
     if (!this.#scheduled) {
       this.#scheduled = true;
       // setImmediate, not nextTick: every publish of the current I/O turn joins one batch.
@@ -286,25 +337,34 @@ export class Hub {
     }
   }
 
-  #checkBuffer(conn: SseConnection): void {
-    if (conn.bufferedBytes <= this.#options.maxBufferedBytes) return;
-    // A consumer this far behind is closed: its client reconnects and replays from the log, so
-    // memory stays bounded and nothing is lost while the log still holds the gap.
-    this.#options.stats.slowCloses += 1;
-    this.remove(conn);
-    conn.res.destroy();
+  #totalBuffered(): number {
+    let total = 0;
+    for (const conn of this.connections()) total += conn.bufferedBytes;
+    return total;
+  }
+
+  /** Past the server-wide budget, close the connections furthest behind until it holds again. */
+  #enforceBudget(total: number): void {
+    const budget = this.#options.maxTotalBufferedBytes;
+    if (total <= budget) return;
+    const behind = [...this.connections()].filter((conn) => conn.bufferedBytes > 0);
+    behind.sort((a, b) => b.bufferedBytes - a.bufferedBytes);
+    for (const conn of behind) {
+      if (total <= budget) break;
+      total -= conn.bufferedBytes;
+      this.#options.stats.budgetCloses += 1;
+      this.#close(conn);
+    }
   }
 
   #beat(): void {
     const limit = this.#options.heartbeatMs;
     if (limit === null) return;
     const now = Date.now();
-    const stats = this.#options.stats;
-    for (const conn of this.connections()) {
+    for (const conn of [...this.connections()]) {
       if (now - conn.lastWriteAt < limit) continue;
       // A heartbeat to a half-open peer eventually fails, and the socket's close removes it.
-      stats.bytesWritten += conn.write(HEARTBEAT, now);
-      this.#checkBuffer(conn);
+      this.#write(conn, HEARTBEAT, now);
     }
   }
 }

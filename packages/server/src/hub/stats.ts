@@ -10,6 +10,8 @@ export interface SseServerStats {
   bytesWritten: number;
   /** Connections closed because their unsent buffer passed `maxBufferedBytes`. */
   slowCloses: number;
+  /** Connections closed, furthest behind first, because all unsent buffers together passed `maxTotalBufferedBytes`. */
+  budgetCloses: number;
   /** `ssekit.reset` events sent. */
   resets: number;
   /** Events written from the replay log to resuming connections. */
@@ -25,6 +27,7 @@ export function createStats(): SseServerStats {
     published: 0,
     bytesWritten: 0,
     slowCloses: 0,
+    budgetCloses: 0,
     resets: 0,
     replayed: 0,
     rejected: 0,

@@ -1,4 +1,4 @@
-import { type AnyContract, encodeData, SseError, SseErrorCode } from '@ssekit/core';
+import { type AnyContract, checkEventSize, encodeData, SseError, SseErrorCode } from '@ssekit/core';
 
 /** One yield of an RPC stream handler, checked and encoded: what goes on the wire. */
 export interface EncodedYield {
@@ -17,12 +17,14 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * (`z.encode`, then JSON). The SSE endpoint and `@ssekit/trpc` both run handlers through this, so a
  * yield is accepted or refused the same way on either.
  *
- * @throws SseError `VALIDATION_FAILED` for an unknown event or data that fails its schema.
+ * @throws SseError `VALIDATION_FAILED` for an unknown event or data that fails its schema,
+ * `EVENT_TOO_LARGE` past `maxEventBytes` (the same bound as a broadcast publish).
  */
 export function encodeStreamYield(
   contract: AnyContract,
   stream: string,
   item: unknown,
+  options: { readonly maxEventBytes?: number | undefined } = {},
 ): EncodedYield {
   const schemas = contract.streams[stream]?.events;
   if (
@@ -40,9 +42,12 @@ export function encodeStreamYield(
     );
   }
   const data = encodeData(schemas[item.event]!, item.data, `${stream}.${item.event}`);
-  return {
-    event: item.event,
+  const id = typeof item.id === 'string' && item.id !== '' ? item.id : undefined;
+  checkEventSize(
+    `${stream}.${item.event}`,
     data,
-    id: typeof item.id === 'string' && item.id !== '' ? item.id : undefined,
-  };
+    item.event.length + (id?.length ?? 0),
+    options.maxEventBytes,
+  );
+  return { event: item.event, data, id };
 }

@@ -1,4 +1,10 @@
-import { type AnyContract, ControlEvent, encodeEvent, toSseError } from '@ssekit/core';
+import {
+  type AnyContract,
+  encodeEndEvent,
+  encodeErrorEvent,
+  encodeEvent,
+  toSseError,
+} from '@ssekit/core';
 import type { Request, Response } from 'express';
 import type { SseServerStats } from '../hub/stats.js';
 import type { SseServerBaseOptions, StreamHandler } from '../types.js';
@@ -24,6 +30,7 @@ export async function runStream(options: {
   stats: SseServerStats;
   serverOptions: SseServerBaseOptions;
   maxBufferedBytes: number;
+  maxEventBytes: number;
 }): Promise<void> {
   const { contract, name, res, signal, stats } = options;
   let pending = '';
@@ -58,7 +65,9 @@ export async function runStream(options: {
     });
     for await (const item of iterable) {
       if (signal.aborted) break;
-      const { event, data, id } = encodeStreamYield(contract, name, item);
+      const { event, data, id } = encodeStreamYield(contract, name, item, {
+        maxEventBytes: options.maxEventBytes,
+      });
       pending += encodeEvent({ id, event, data });
       if (pending.length >= FLUSH_BYTES) flush();
       else if (!scheduled) {
@@ -71,22 +80,14 @@ export async function runStream(options: {
         await drained();
       }
     }
-    ending = encodeEvent({ event: ControlEvent.END, data: '{}' });
+    ending = encodeEndEvent();
   } catch (error) {
     if (signal.aborted) {
       ending = '';
     } else {
       const sse = toSseError(error);
       options.serverOptions.onError?.(error, { type: 'stream', stream: name });
-      const json = sse.toJSON();
-      ending = encodeEvent({
-        event: ControlEvent.ERROR,
-        data: JSON.stringify({
-          code: json.code,
-          message: json.message,
-          ...(json.issues ? { issues: json.issues } : {}),
-        }),
-      });
+      ending = encodeErrorEvent(sse.toJSON());
     }
   }
   if (signal.aborted || res.destroyed) return;

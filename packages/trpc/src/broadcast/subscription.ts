@@ -1,5 +1,5 @@
 import type { AnyContract, DecodeResult } from '@ssekit/core';
-import type { Broker, BrokerEvent, EventPredicate, ReadResult } from '@ssekit/server';
+import { type Broker, type BrokerEvent, type EventPredicate, ReplayCursor } from '@ssekit/server';
 import { TRPCError, type TrackedEnvelope, tracked } from '@trpc/server';
 import { type BroadcastItem, TrpcControlEvent } from '../types.js';
 import { isContractEvent } from './decode.js';
@@ -19,9 +19,8 @@ type Item = TrackedEnvelope<BroadcastItem<AnyContract>>;
 
 /**
  * One broadcast subscription: replay from `lastEventId` (or announce the log's position), then live
- * events with no gap and no duplicate. It subscribes to the broker before it reads the log, so an
- * event published during the read is either in the replay or in the queue, and the queue drops
- * what the replay already held (`broker.compare`), as the SSE hub does.
+ * events with no gap and no duplicate. The replay and the skip of what it already held are the
+ * server's `ReplayCursor`, the same one every SSE connection uses, so resets reach both alike.
  */
 export async function* broadcastSubscription(
   ctx: BroadcastContext,
@@ -37,7 +36,7 @@ export async function* broadcastSubscription(
   const passes = (event: BrokerEvent) =>
     isContractEvent(contract, event) &&
     matchesFilter(filter, event.event, event.topic) &&
-    (!predicate || predicate(event.event, event.topic));
+    (!predicate || predicate(event.event, event.topic) === true);
   const toItem = (event: BrokerEvent): Item | undefined => {
     const result = ctx.decode(event);
     switch (result.status) {
@@ -50,38 +49,58 @@ export async function* broadcastSubscription(
         return undefined;
     }
   };
+  const resetItem = (reset: { reason: string; lastId: string }): Item =>
+    tracked(reset.lastId, { event: TrpcControlEvent.RESET, data: { reason: reset.reason } });
 
   const queue = new LiveQueue({ maxBufferedBytes: ctx.maxBufferedBytes, signal });
-  const unsubscribe = broker.subscribe((events) => {
-    for (const event of events) if (passes(event)) queue.push(event);
-  });
+  // Until the cursor exists (the start is being read), live events are before the start or in the log.
+  let cursor: ReplayCursor | undefined;
+  const unsubscribe = broker.subscribe(
+    (events) => {
+      if (!cursor) return;
+      try {
+        for (const event of cursor.admit(events))
+          if (passes(event)) queue.push({ type: 'event', event });
+      } catch (error) {
+        // A predicate that throws costs this subscription, never the broker's other listeners.
+        queue.push({ type: 'failed', error });
+      }
+    },
+    {
+      onReset: (reset) => {
+        if (cursor?.reset(reset)) queue.push({ type: 'reset', ...reset });
+      },
+    },
+  );
   try {
-    let resumeFrom = options.lastEventId;
-    if (resumeFrom === undefined) {
+    let from = options.lastEventId;
+    if (from === undefined) {
       // A new subscription learns the log's newest id at once, so that a drop before its first
       // event resumes from here instead of losing what is published during the reconnect.
-      resumeFrom = await broker.lastId();
-      yield tracked(resumeFrom, { event: TrpcControlEvent.READY, data: {} });
+      from = await broker.lastId();
+      yield tracked(from, { event: TrpcControlEvent.READY, data: {} });
     }
-    // Live events at or before this id were replayed (or reached the client before).
-    let skipUntil: string | undefined = resumeFrom;
-    const result: ReadResult = await broker.readSince(resumeFrom);
-    switch (result.type) {
-      case 'events':
-        for (const event of result.events) {
-          skipUntil = event.id;
-          if (!passes(event)) continue;
-          const item = toItem(event);
-          if (item) yield item;
-        }
-        break;
-      case 'reset':
-        skipUntil = result.lastId;
-        yield tracked(result.lastId, {
-          event: TrpcControlEvent.RESET,
-          data: { reason: result.reason },
-        });
-        break;
+    const replay = new ReplayCursor({
+      broker,
+      from,
+      maxCatchUpBytes: ctx.maxBufferedBytes === null ? undefined : ctx.maxBufferedBytes / 2,
+    });
+    cursor = replay;
+    // tRPC pulls at the socket's pace: each page is read only once the one before was taken.
+    while (!replay.live) {
+      const step = await replay.read();
+      switch (step.type) {
+        case 'reset':
+          yield resetItem(step);
+          break;
+        case 'events':
+          for (const event of step.events) {
+            if (!passes(event)) continue;
+            const item = toItem(event);
+            if (item) yield item;
+          }
+          break;
+      }
     }
 
     for (;;) {
@@ -95,15 +114,20 @@ export async function* broadcastSubscription(
             code: 'SERVICE_UNAVAILABLE',
             message: 'The subscriber fell too far behind: reconnect to resume',
           });
-        case 'events':
-          for (const event of taken.events) {
-            if (skipUntil !== undefined) {
-              if ((broker.compare(event.id, skipUntil) ?? 1) <= 0) continue;
-              // The log is ordered: once one live event is newer, every later one is.
-              skipUntil = undefined;
+        case 'items':
+          for (const live of taken.items) {
+            switch (live.type) {
+              case 'event': {
+                const item = toItem(live.event);
+                if (item) yield item;
+                break;
+              }
+              case 'reset':
+                yield resetItem(live);
+                break;
+              case 'failed':
+                throw live.error;
             }
-            const item = toItem(event);
-            if (item) yield item;
           }
           break;
       }
