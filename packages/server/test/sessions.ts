@@ -25,6 +25,8 @@ export interface Session {
   readonly events: SeenEvent[];
   /** The id of the last dispatched event, or of an id-only block, as a browser would track it. */
   lastId: string | undefined;
+  /** The first id-only block: where the server started a new connection. */
+  startId: string | undefined;
   status: number;
   ended: boolean;
   pause(): void;
@@ -37,6 +39,7 @@ export function openSession(url: string, headers: Record<string, string> = {}): 
   const session: Session = {
     events: [],
     lastId: undefined,
+    startId: undefined,
     status: 0,
     ended: false,
     pause: () => res?.pause(),
@@ -60,7 +63,10 @@ export function openSession(url: string, headers: Record<string, string> = {}): 
     session.status = response.statusCode ?? 0;
     response.setEncoding('utf8');
     response.on('data', (chunk: string) => {
-      for (const match of chunk.matchAll(idOnly)) session.lastId = match[1];
+      for (const match of chunk.matchAll(idOnly)) {
+        session.lastId = match[1];
+        if (session.events.length === 0) session.startId ??= match[1];
+      }
       parser.feed(chunk);
       const last = session.events[session.events.length - 1];
       if (last) session.lastId = last.id;
