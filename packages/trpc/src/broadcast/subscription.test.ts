@@ -3,6 +3,7 @@ import {
   type Broker,
   type BrokerEntry,
   type BrokerEvent,
+  type BrokerSubscribeOptions,
   MemoryBroker,
   type ReadResult,
 } from '@ssekit/server';
@@ -22,6 +23,11 @@ class RacingBroker implements Broker {
   readonly #log = new MemoryBroker();
   duringRead: (() => void) | undefined;
   listeners = 0;
+  readonly resets = new Set<NonNullable<BrokerSubscribeOptions['onReset']>>();
+  /** Report a loss, as a Redis that restarted empty does. */
+  lose(lastId: string): void {
+    for (const onReset of this.resets) onReset({ reason: 'unknown-epoch', lastId });
+  }
   append(entry: BrokerEntry): string {
     return this.#log.append(entry);
   }
@@ -31,11 +37,17 @@ class RacingBroker implements Broker {
     this.duringRead = undefined;
     return this.#log.readSince(lastEventId);
   }
-  subscribe(listener: (events: readonly BrokerEvent[]) => void): () => void {
+  subscribe(
+    listener: (events: readonly BrokerEvent[]) => void,
+    options: BrokerSubscribeOptions = {},
+  ): () => void {
     this.listeners += 1;
     const off = this.#log.subscribe(listener);
+    const { onReset } = options;
+    if (onReset) this.resets.add(onReset);
     return () => {
       this.listeners -= 1;
+      if (onReset) this.resets.delete(onReset);
       off();
     };
   }
@@ -186,5 +198,56 @@ describe('broadcastSubscription', () => {
     controller.abort();
     expect(await pending).toEqual({ done: true, value: undefined });
     expect(broker.listeners).toBe(0);
+  });
+
+  it('a loss the broker reports reaches a live subscription as one reset, then live events go on', async () => {
+    const { broker, ctx, tick } = setup();
+    const controller = new AbortController();
+    const sub = broadcastSubscription(ctx, {
+      filter: createFilter(undefined),
+      predicate: undefined,
+      lastEventId: tick(0),
+      signal: controller.signal,
+    });
+    const pending = take(sub, 3);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const before = tick(1);
+    broker.lose(before);
+    tick(2);
+    const items = await pending;
+    expect(items.map(([, item]) => item.event)).toEqual(['tick', 'ssekit.reset', 'tick']);
+    expect(items[1]).toEqual([
+      before,
+      { event: 'ssekit.reset', data: { reason: 'unknown-epoch' } },
+    ]);
+    controller.abort();
+    await sub.return();
+  });
+
+  it('a predicate that throws ends its own subscription with the error, others go on', async () => {
+    const { broker, ctx, tick } = setup();
+    const controller = new AbortController();
+    const bad = broadcastSubscription(ctx, {
+      filter: createFilter(undefined),
+      predicate: () => {
+        throw new TypeError('predicate bug');
+      },
+      lastEventId: broker.lastId(),
+      signal: controller.signal,
+    });
+    const good = broadcastSubscription(ctx, {
+      filter: createFilter(undefined),
+      predicate: undefined,
+      lastEventId: broker.lastId(),
+      signal: controller.signal,
+    });
+    const badNext = bad.next();
+    const goodNext = take(good, 1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    tick(7);
+    await expect(badNext).rejects.toThrow('predicate bug');
+    expect((await goodNext).map(([, item]) => item.data)).toEqual([{ n: 7 }]);
+    controller.abort();
+    await good.return();
   });
 });
