@@ -15,6 +15,7 @@ describe('model: exactly once, in order, for any interleaving', () => {
     const failure = await runCases({
       seed,
       count: cases,
+      maxEvents: 150,
       broker: () => new MemoryBroker({ maxEvents: 150, maxAgeMs: null }),
     });
     expect(failure).toBeUndefined();
@@ -26,6 +27,7 @@ describe('model: exactly once, in order, for any interleaving', () => {
     const failure = await runCases({
       seed: seed + 1_000_000,
       count: cases,
+      maxEvents: 150,
       broker: () => new SplitDeliveryBroker({ maxEvents: 150, maxAgeMs: null }),
     });
     expect(failure).toBeUndefined();
