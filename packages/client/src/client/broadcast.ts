@@ -15,6 +15,15 @@ interface Subscription {
   readonly name: string;
   readonly topics: ReadonlySet<string> | undefined;
   readonly callback: (data: unknown) => void;
+  /**
+   * The newest id this subscription has been given or has passed over (while its connection carried
+   * it). An event at or before it is never delivered to it again, whatever a reconnect replays, and
+   * a new connection resumes from the oldest of these, so that a subscription added mid-stream gets
+   * what was published after `subscribe()`, not after the switch to a connection that carries it.
+   */
+  seenUpTo: string | undefined;
+  /** The id of the last event given to its callback. */
+  lastDelivered: string | undefined;
 }
 
 /** What one connection asks the server for. */
@@ -29,11 +38,22 @@ interface Plan {
 interface Current {
   readonly source: EventSourceLike;
   readonly plan: Plan;
+  /** The subscriptions this connection carries: its events advance their `seenUpTo`. */
+  readonly subs: ReadonlySet<Subscription>;
 }
 
 // How long the old connection stays open after the new one opened, when the new one could not be
 // told where to resume (no id seen yet): events in flight on the old socket still arrive.
 const OVERLAP_MS = 300;
+
+/** True when `id` is after `than` (ids of two epochs do not compare: the newer connection wins). */
+function isNewer(id: string, than: string | undefined): boolean {
+  return than === undefined || (compareIds(id, than) ?? 1) > 0;
+}
+
+function advance(sub: Subscription, id: string): void {
+  if (isNewer(id, sub.seenUpTo)) sub.seenUpTo = id;
+}
 
 function topicKey(topics: ReadonlySet<string> | undefined): string {
   return topics ? [...topics].sort().join('\u0000') : '*';
@@ -85,7 +105,8 @@ export class BroadcastConnection {
     if (!Object.hasOwn(this.#contract.events, name)) {
       throw new SseError(SseErrorCode.UNKNOWN_EVENT, `Unknown event ${JSON.stringify(name)}`);
     }
-    const sub: Subscription = { name, topics, callback };
+    const since = this.#resumeId();
+    const sub: Subscription = { name, topics, callback, seenUpTo: since, lastDelivered: since };
     let set = this.#byName.get(name);
     if (!set) {
       set = new Set();
@@ -154,7 +175,9 @@ export class BroadcastConnection {
 
   #open(plan: Plan): void {
     const previous = this.#current;
-    const resumeFrom = this.#resumeId();
+    const subs = new Set<Subscription>();
+    for (const set of this.#byName.values()) for (const sub of set) subs.add(sub);
+    const resumeFrom = this.#oldestSeen(subs);
     const params = [...plan.params];
     if (resumeFrom !== undefined) params.push(['lastEventId', resumeFrom]);
     clearTimeout(this.#retryTimer);
@@ -175,7 +198,7 @@ export class BroadcastConnection {
       this.#setStatus('closed');
       return;
     }
-    this.#current = { source, plan };
+    this.#current = { source, plan, subs };
     // A retry after the transport gave up (#current is gone by then) is still a reconnect.
     this.#setStatus(previous || this.#status === 'reconnecting' ? 'reconnecting' : 'connecting');
 
@@ -205,7 +228,11 @@ export class BroadcastConnection {
     source.addEventListener(ControlEvent.RESET, (event: unknown) => {
       if (this.#current?.source !== source) return;
       const message = event as TopicMessageEvent;
-      if (message.lastEventId) this.#lastEventId = message.lastEventId;
+      if (message.lastEventId) {
+        this.#lastEventId = message.lastEventId;
+        // The log starts again from here for every subscription of this connection.
+        for (const sub of subs) sub.seenUpTo = message.lastEventId;
+      }
       let reason = 'unknown';
       try {
         reason = String((JSON.parse(message.data) as { reason?: unknown }).reason ?? reason);
@@ -228,7 +255,11 @@ export class BroadcastConnection {
     }
     const name = event.type;
     const subs = this.#byName.get(name);
-    if (!subs || subs.size === 0) return;
+    const carried = fromCurrent ? this.#current!.subs : undefined;
+    if (!subs || subs.size === 0) {
+      if (id && carried) for (const sub of carried) advance(sub, id);
+      return;
+    }
     const schema = this.#options.validate === false ? undefined : this.#contract.events[name];
     const result = decodeData(schema, event.data, name);
     if (result.status === 'error') {
@@ -236,9 +267,16 @@ export class BroadcastConnection {
       return;
     }
     const routeByTopic = this.#current?.plan.routeByTopic ?? false;
-    for (const sub of [...subs]) {
+    const targets = [...subs];
+    if (id && carried) for (const sub of carried) advance(sub, id);
+    for (const sub of targets) {
       if (sub.topics && routeByTopic && (event.topic === undefined || !sub.topics.has(event.topic)))
         continue;
+      if (id) {
+        // Delivered or passed over already: a replay after a switch repeats it, never to this one.
+        if (!isNewer(id, sub.lastDelivered)) continue;
+        sub.lastDelivered = id;
+      }
       try {
         sub.callback(result.value);
       } catch (cause) {
@@ -291,6 +329,18 @@ export class BroadcastConnection {
       }
     }
     return this.#lastEventId;
+  }
+
+  /** Where a new connection for `subs` resumes: the oldest id any of them has seen. */
+  #oldestSeen(subs: ReadonlySet<Subscription>): string | undefined {
+    const newest = this.#resumeId();
+    let oldest = newest;
+    for (const sub of subs) {
+      if (sub.seenUpTo === undefined) continue;
+      if (oldest === undefined || (compareIds(sub.seenUpTo, oldest) ?? 0) < 0)
+        oldest = sub.seenUpTo;
+    }
+    return oldest;
   }
 
   #endOverlap(): void {
