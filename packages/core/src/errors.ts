@@ -29,7 +29,10 @@ export const SseErrorCode = {
   INVALID_CONTRACT: 'INVALID_CONTRACT',
   /** A wire field (id, event name, retry) would break the SSE framing: CR, LF or NUL, or a bad number. */
   INVALID_FIELD: 'INVALID_FIELD',
-  /** The stream parser dropped an event or a line longer than its bound. */
+  /**
+   * An event passed its size bound: on `publish` or an RPC yield (`maxEventBytes`, nothing is sent or
+   * logged), or in a client's stream parser (the event or line is dropped).
+   */
   EVENT_TOO_LARGE: 'EVENT_TOO_LARGE',
   /** A client could not reach the server, or the connection broke. */
   NETWORK_ERROR: 'NETWORK_ERROR',
