@@ -1,10 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryBroker } from '../broker/memory.js';
-import type { BrokerEvent } from '../broker/types.js';
+import type { Broker, BrokerEvent, ReadResult, ReadSinceOptions } from '../broker/types.js';
 import { ReplayCursor } from './cursor.js';
 
 const entry = (n: number) => ({ event: 'tick', topic: undefined, data: `{"n":${n}}` });
 const ns = (events: readonly BrokerEvent[]) => events.map((e) => JSON.parse(e.data).n as number);
+
+/** The same log, with a read that runs `during` before it answers (as a slow Redis read would). */
+function slowReads(broker: MemoryBroker, during: () => void): Broker {
+  return {
+    append: (e) => broker.append(e),
+    readSince: async (id: string, options?: ReadSinceOptions): Promise<ReadResult> => {
+      const result = broker.readSince(id, options);
+      during();
+      return result;
+    },
+    subscribe: (listener, options) => broker.subscribe(listener, options),
+    lastId: () => broker.lastId(),
+    compare: (a, b) => broker.compare(a, b),
+    close: () => broker.close(),
+  };
+}
 
 function setup(count: number) {
   const broker = new MemoryBroker({ maxEvents: 10_000 });
@@ -35,9 +51,8 @@ describe('ReplayCursor', () => {
     const step = await cursor.read();
     expect(cursor.live).toBe(true);
     expect(step.type === 'events' && ns(step.events)).toEqual([0, 1, 2, 3, 4]);
-    const replayed = (await Promise.resolve(broker.readSince(start))) as {
-      events: BrokerEvent[];
-    };
+    const replayed = broker.readSince(start);
+    if (replayed.type !== 'events') throw new Error('reset');
     // The broker hands the replayed events over again, one per batch, then a new one.
     for (const event of replayed.events) expect(cursor.admit([event])).toEqual([]);
     expect(cursor.skipping).toBe(true);
@@ -48,13 +63,8 @@ describe('ReplayCursor', () => {
 
   it('holds live events that arrive during a read and appends those newer than the page', async () => {
     const { broker, start } = setup(3);
-    const slow = Object.create(broker) as MemoryBroker;
-    slow.readSince = async (id, options) => {
-      const result = broker.readSince(id, options);
-      // Published after the read's snapshot, before its answer: live only.
-      broker.append(entry(3));
-      return result;
-    };
+    // Published after the read's snapshot, before its answer: live only.
+    const slow = slowReads(broker, () => broker.append(entry(3)));
     const cursor = new ReplayCursor({ broker: slow, from: start });
     const off = broker.subscribe((events) => cursor.admit(events));
     const step = await cursor.read();
@@ -95,13 +105,10 @@ describe('ReplayCursor', () => {
     expect(live.reset({ reason: 'unknown-epoch', lastId: '0-0' })).toBe(true);
     expect(live.skipping).toBe(false);
 
-    const slow = Object.create(broker) as MemoryBroker;
-    let cursor: ReplayCursor;
-    slow.readSince = async (id, options) => {
+    const slow = slowReads(broker, () => {
       expect(cursor.reset({ reason: 'unknown-epoch', lastId: 'x-0' })).toBe(false);
-      return broker.readSince(id, options);
-    };
-    cursor = new ReplayCursor({ broker: slow, from: start });
+    });
+    const cursor = new ReplayCursor({ broker: slow, from: start });
     expect(await cursor.read()).toEqual({ type: 'reset', reason: 'unknown-epoch', lastId: 'x-0' });
   });
 });
