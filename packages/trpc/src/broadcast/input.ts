@@ -1,4 +1,10 @@
-import type { AnyContract, EventName } from '@ssekit/core';
+import {
+  type AnyContract,
+  type EventName,
+  MAX_FILTER_ENTRIES,
+  MAX_RESUME_ID_LENGTH,
+  MAX_TOPIC_LENGTH,
+} from '@ssekit/core';
 import {
   createFilter as createSubscriptionFilter,
   matchesFilter,
@@ -7,12 +13,10 @@ import {
 import { z } from 'zod';
 import type { BroadcastInput } from '../types.js';
 
-// The same bounds as the SSE endpoint's query: a subscription input is not a place to exhaust a
-// server's memory.
-const MAX_EVENTS = 256;
-const MAX_TOPICS = 256;
-const MAX_TOPIC_LENGTH = 256;
-const MAX_LAST_EVENT_ID_LENGTH = 256;
+// The same bounds as the SSE endpoint's query (core's wire limits): a subscription input is not a
+// place to exhaust a server's memory.
+const MAX_EVENTS = MAX_FILTER_ENTRIES;
+const MAX_TOPICS = MAX_FILTER_ENTRIES;
 
 /** Which broadcast events one subscription receives: the SSE endpoint's filter, shared. */
 export type BroadcastFilter = SubscriptionFilter;
@@ -37,7 +41,7 @@ export function broadcastInputSchema<TContract extends AnyContract>(
           message: `At most ${MAX_TOPICS} topics`,
         })
         .optional(),
-      lastEventId: z.string().max(MAX_LAST_EVENT_ID_LENGTH).nullish(),
+      lastEventId: z.string().max(MAX_RESUME_ID_LENGTH).nullish(),
     })
     .optional();
   return schema as unknown as z.ZodType<
