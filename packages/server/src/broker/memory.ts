@@ -91,6 +91,20 @@ export class MemoryBroker implements Broker<string> {
   }
 
   compare(a: string, b: string): number | undefined {
+    // The hot case, two ids of this log: compare the sequence numbers without a regex.
+    const prefix = this.epoch.length + 1;
+    if (
+      a.length > prefix &&
+      b.length > prefix &&
+      a.charCodeAt(prefix - 1) === 45 &&
+      b.charCodeAt(prefix - 1) === 45 &&
+      a.startsWith(this.epoch) &&
+      b.startsWith(this.epoch)
+    ) {
+      const x = digits(a, prefix);
+      const y = digits(b, prefix);
+      if (x !== undefined && y !== undefined) return x - y;
+    }
     const x = parseEventId(a);
     const y = parseEventId(b);
     if (!x || !y || x.epoch !== y.epoch) return undefined;
@@ -123,6 +137,17 @@ export class MemoryBroker implements Broker<string> {
     }
     this.#head = head;
   }
+}
+
+/** The decimal number that `id` holds from `start` on, or undefined when it is not all digits. */
+function digits(id: string, start: number): number | undefined {
+  let value = 0;
+  for (let i = start; i < id.length; i++) {
+    const code = id.charCodeAt(i) - 48;
+    if (code < 0 || code > 9) return undefined;
+    value = value * 10 + code;
+  }
+  return Number.isSafeInteger(value) ? value : undefined;
 }
 
 /** Create the in-memory broker. See `MemoryBroker`. */

@@ -70,6 +70,8 @@ export class Hub {
   // beside the broker's events, never written into them (the broker and tRPC share those objects).
   readonly #frames = new WeakMap<BrokerEvent, string>();
   #pending: BrokerEvent[] = [];
+  /** The id of the last event flushed (at start, the broker's head if it can tell at once). */
+  #flushedUpTo: string | undefined;
   #scheduled = false;
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #unsubscribe: () => void;
@@ -77,6 +79,8 @@ export class Hub {
 
   constructor(options: HubOptions) {
     this.#options = options;
+    const head = options.broker.lastId();
+    if (typeof head === 'string') this.#flushedUpTo = head;
     this.#unsubscribe = options.broker.subscribe((events) => this.#enqueue(events), {
       onReset: (reset) => this.#reset(reset),
     });
@@ -115,7 +119,18 @@ export class Hub {
     try {
       let from = lastEventId;
       if (from === undefined) {
-        from = await broker.lastId();
+        const head = broker.lastId();
+        if (typeof head === 'string' && this.#pending.length === 0 && head === this.#flushedUpTo) {
+          // The hub has flushed everything up to the head, and nothing waits: every event from the
+          // next flush on is after it, so the connection joins its group at once, with no replay.
+          this.#replaying.delete(conn);
+          conn.state = { type: 'live' };
+          this.#write(conn, `id: ${head}\n\n`);
+          if (conn.predicate) this.#singles.add(conn);
+          else this.#join(conn);
+          return;
+        }
+        from = await head;
         if (isClosed(conn)) return;
         this.#write(conn, `id: ${from}\n\n`);
       }
@@ -163,6 +178,7 @@ export class Hub {
     const events = this.#pending;
     if (events.length === 0) return;
     this.#pending = [];
+    this.#flushedUpTo = events[events.length - 1]!.id;
     const now = Date.now();
     const frames: string[] = new Array(events.length);
     for (let i = 0; i < events.length; i++) frames[i] = this.#frameOf(events[i]!);
