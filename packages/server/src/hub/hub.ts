@@ -202,12 +202,20 @@ export class Hub {
 
     // Joining a group while iterating the singles would visit the connection twice: joins wait.
     const joining: SseConnection[] = [];
+    // Singles whose filter and predicate let the same events through share one buffer, keyed by
+    // which events passed: with predicates that mostly agree, the fan-out stays one buffer per set.
+    const shared = new Map<string, Buffer>();
     for (const conn of this.#singles) {
       const cursor = conn.cursor;
       const admitted = cursor ? cursor.admit(events) : events;
-      let text = '';
+      let key = '';
+      let any = false;
       try {
-        for (const event of admitted) if (passes(conn, event)) text += this.#frameOf(event);
+        for (const event of admitted) {
+          const ok = passes(conn, event);
+          key += ok ? '1' : '0';
+          if (ok) any = true;
+        }
       } catch (error) {
         if (!(error instanceof PredicateError)) throw error;
         this.#failPredicate(conn, error);
@@ -217,7 +225,20 @@ export class Hub {
         conn.cursor = undefined;
         if (!conn.predicate) joining.push(conn);
       }
-      if (text !== '') written += this.#write(conn, text, now);
+      if (!any) continue;
+      // A cursor may have dropped a prefix of the batch: the key says where the bits start.
+      key = `${events.length - admitted.length}:${key}`;
+      let chunk = shared.get(key);
+      if (chunk === undefined) {
+        let text = '';
+        for (let i = 0; i < admitted.length; i++) {
+          if (key.charCodeAt(key.length - admitted.length + i) === 49)
+            text += this.#frameOf(admitted[i]!);
+        }
+        chunk = Buffer.from(text);
+        shared.set(key, chunk);
+      }
+      written += this.#write(conn, chunk, now);
     }
     for (const conn of joining) {
       if (conn.state.type === 'live' && this.#singles.delete(conn)) this.#join(conn);
