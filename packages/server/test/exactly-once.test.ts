@@ -74,6 +74,29 @@ describe('exactly once', () => {
     expect(server.sse.stats().published).toBe(2);
   });
 
+  it('an RPC yield over maxEventBytes ends its stream with ssekit.error EVENT_TOO_LARGE', async () => {
+    const streamContract = defineContract({
+      events: {},
+      streams: {
+        dump: { input: z.object({}), events: { chunk: z.object({ text: z.string() }) } },
+      },
+    });
+    await using server = await startTestServer(streamContract, {
+      maxBufferedBytes: 64 * 1024,
+      streams: {
+        dump: async function* () {
+          yield { event: 'chunk', data: { text: 'small' } };
+          yield { event: 'chunk', data: { text: 'z'.repeat(40 * 1024) } };
+          yield { event: 'chunk', data: { text: 'never' } };
+        },
+      },
+    });
+    const session = openSession(`${server.url}/streams/dump?input=%7B%7D`);
+    await waitFor(() => session.ended, 'the stream ended');
+    expect(session.events.map((e) => e.type)).toEqual(['chunk', 'ssekit.error']);
+    expect(JSON.parse(session.events[1]!.data)).toMatchObject({ code: 'EVENT_TOO_LARGE' });
+  });
+
   it('refuses maxEventBytes over half of maxBufferedBytes at creation', async () => {
     await expect(
       startTestServer(contract, { maxBufferedBytes: 64 * 1024, maxEventBytes: 64 * 1024 }),
