@@ -287,7 +287,7 @@ export async function runCase(options: CaseOptions): Promise<CaseFailure | undef
     await delay(20);
 
     for (const [i, s] of sessions.entries()) {
-      const problem = checkSession(MAX_EVENTS, s, log, indexOf, head);
+      const problem = checkSession(MAX_EVENTS, s, log, indexOf);
       if (problem) return fail(`session #${i} (from ${s.from?.slice(0, 40)}): ${problem}`);
     }
     return undefined;
@@ -303,7 +303,6 @@ function checkSession(
   s: TrackedSession,
   log: readonly LoggedEvent[],
   indexOf: ReadonlyMap<string, number>,
-  head: string,
 ): string | undefined {
   const { session, spec } = s;
   if (session.status === 0) return undefined; // cut before the server answered
