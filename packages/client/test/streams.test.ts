@@ -212,7 +212,10 @@ describe('RPC streams', () => {
 
   it('runs 1000 concurrent streams to completion', async () => {
     const log = newLog();
-    await using server = await startTestServer(serverContract, { streams: handlers(log) });
+    await using server = await startTestServer(serverContract, {
+      streams: handlers(log),
+      maxConnectionsPerIp: null,
+    });
     const client = createClient(contract, { url: server.url });
     const totals = await Promise.all(
       Array.from({ length: 1000 }, async (_, i) => {

@@ -8,6 +8,7 @@ export type {
   ReadSinceOptions,
   ResetReason,
 } from './broker/types.js';
+export { type Access, toAccess } from './http/access.js';
 export { sseHeaders } from './http/headers.js';
 export type { EventPredicate } from './hub/connection.js';
 export { createFilter, matchesFilter, type SubscriptionFilter } from './hub/filter.js';
@@ -30,6 +31,7 @@ export {
 } from './server.js';
 export { type EncodedYield, encodeStreamYield } from './streams/encode-yield.js';
 export type {
+  AuthorizeGrant,
   AuthorizeRequest,
   AuthorizeResult,
   ErrorContext,

@@ -10,6 +10,7 @@ import {
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { MemoryBroker } from './broker/memory.js';
 import type { Broker } from './broker/types.js';
+import { authorizeRequest } from './http/access.js';
 import { handleEvents, type RouteContext, refuse } from './http/events-route.js';
 import { ConnectionLimits } from './http/limits.js';
 import { handleStream } from './http/stream-route.js';
@@ -17,7 +18,7 @@ import { resolveBufferBounds } from './hub/bounds.js';
 import { Hub } from './hub/hub.js';
 import { createStats, type SseServerStats } from './hub/stats.js';
 import { createOpenApiDocument } from './openapi/document.js';
-import type { SseServerOptions, StreamHandlers } from './types.js';
+import type { SseServerBaseOptions, SseServerOptions, StreamHandlers } from './types.js';
 
 /** Options of `publish`. */
 export interface PublishOptions {
@@ -51,6 +52,18 @@ export interface SseServer<TContract extends AnyContract, TBroker extends Broker
   ): ReturnType<TBroker['append']>;
   /** Counters: connections, streams, published, bytes written, slow closes, resets. */
   stats(): SseServerStats;
+  /**
+   * End the open streams, broadcast and RPC, whose `authorize` grant no longer holds: `match` gets
+   * each one's principal (from an `AuthorizeGrant`; `undefined` otherwise) and returns true to end
+   * it. Broadcast clients reconnect, and `authorize` decides again. Returns how many were ended.
+   * @example
+   * ```ts
+   * sse.disconnect((principal) => (principal as User | undefined)?.id === revokedUserId);
+   * ```
+   */
+  disconnect(match: (principal: unknown) => boolean): number;
+  /** The `authorize` of this server, for other front ends of the same contract (`@ssekit/trpc`). */
+  readonly authorize: SseServerBaseOptions['authorize'];
   /** End every stream (clients reconnect, elsewhere if a load balancer sends them there) and refuse new ones. */
   close(options?: CloseOptions): Promise<void>;
 }
@@ -106,10 +119,11 @@ export function createSseServer<
   });
   const limits = new ConnectionLimits({
     maxConnections: options.maxConnections ?? 10_000,
-    maxConnectionsPerIp: options.maxConnectionsPerIp ?? null,
+    maxConnectionsPerIp:
+      options.maxConnectionsPerIp === undefined ? 256 : options.maxConnectionsPerIp,
     retryAfterSeconds: Math.max(1, Math.ceil((options.retryMs ?? 2_000) / 1000)),
   });
-  const streams = new Map<AbortController, Response>();
+  const streams = new Map<AbortController, { res: Response; principal: unknown }>();
   let closing = false;
 
   const ctx: RouteContext = {
@@ -121,8 +135,8 @@ export function createSseServer<
     retryMs: options.retryMs ?? 2_000,
     maxBufferedBytes,
     maxEventBytes,
-    trackStream(controller, res) {
-      streams.set(controller, res);
+    trackStream(controller, res, principal) {
+      streams.set(controller, { res, principal });
       return () => streams.delete(controller);
     },
     isClosing: () => closing,
@@ -146,7 +160,19 @@ export function createSseServer<
   );
   // The document depends only on the contract and the mount path: built once per path.
   const documents = new Map<string, string>();
-  router.get('/openapi.json', (req, res) => {
+  const openapi = options.openapi ?? 'authorized';
+  router.get('/openapi.json', async (req, res, next) => {
+    try {
+      if (openapi === false) {
+        throw new SseError(SseErrorCode.BAD_REQUEST, 'No OpenAPI document is served here', {
+          status: 404,
+        });
+      }
+      if (openapi === 'authorized') await authorizeRequest(options, req, { type: 'openapi' });
+    } catch (error) {
+      refuse(ctx, res, error);
+      return;
+    }
     const basePath = req.baseUrl;
     let json = documents.get(basePath);
     if (json === undefined) {
@@ -154,10 +180,13 @@ export function createSseServer<
       if (documents.size < 16) documents.set(basePath, json);
     }
     res.type('application/json').send(json);
+    void next;
   });
-  // Errors from the JSON body parser, and anything unexpected: a JSON body with a stable code.
+  // Errors from the JSON body parser, express's own (a path with a malformed escape), and anything
+  // unexpected: a JSON body with a stable code.
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const type = (error as { type?: unknown } | null)?.type;
+    const status = (error as { status?: unknown } | null)?.status;
     if (type === 'entity.too.large') {
       refuse(ctx, res, new SseError(SseErrorCode.PAYLOAD_TOO_LARGE, 'Stream input is too large'));
     } else if (
@@ -166,6 +195,9 @@ export function createSseServer<
       type === 'charset.unsupported'
     ) {
       refuse(ctx, res, new SseError(SseErrorCode.INVALID_INPUT, 'Stream input is not valid JSON'));
+    } else if (error instanceof URIError || status === 400) {
+      // express could not decode a path parameter (`/events/%E0%A4%A`): the request is malformed.
+      refuse(ctx, res, new SseError(SseErrorCode.BAD_REQUEST, 'The request path is malformed'));
     } else {
       const sse = toSseError(error);
       if (res.headersSent) {
@@ -189,13 +221,30 @@ export function createSseServer<
       return id as ReturnType<TBroker['append']>;
     },
     stats: () => ({ ...stats }),
+    authorize: options.authorize,
+    disconnect(match) {
+      let ended = 0;
+      for (const conn of [...hub.connections()]) {
+        if (!match(conn.principal)) continue;
+        hub.remove(conn);
+        conn.res.end();
+        ended += 1;
+      }
+      for (const [controller, { res, principal }] of [...streams]) {
+        if (!match(principal)) continue;
+        controller.abort();
+        res.end();
+        ended += 1;
+      }
+      return ended;
+    },
     async close(closeOptions = {}) {
       if (closing) return;
       closing = true;
       hub.close();
       const responses: Response[] = [];
       for (const conn of hub.connections()) responses.push(conn.res as Response);
-      for (const [controller, res] of streams) {
+      for (const [controller, { res }] of streams) {
         controller.abort();
         responses.push(res);
       }

@@ -18,15 +18,46 @@ export type AuthorizeRequest =
       /** The requested `[event, topic]` narrowings. */
       readonly topics: readonly (readonly [string, string])[];
     }
-  | { readonly type: 'stream'; readonly stream: string; readonly input: unknown };
+  | {
+      readonly type: 'stream';
+      readonly stream: string;
+      /**
+       * The input decoded with the stream's schema, or `undefined` when the stream name is unknown or
+       * the input fails its schema: authorize runs first, so that an anonymous caller learns nothing
+       * about names or schemas; those errors are answered only once it allows.
+       */
+      readonly input: unknown;
+    }
+  /** `GET {base}/openapi.json`, when `openapi` is `'authorized'` (the default). */
+  | { readonly type: 'openapi' };
 
 /**
- * `true` or nothing: allowed. `false`: refused with 403. A function: allowed, and every broadcast event
- * passes through it (by name and topic) before it reaches this connection. Throw an `SseError` with
- * code `UNAUTHORIZED` for a 401.
+ * What `authorize` may return besides a boolean: a principal (given to RPC stream handlers and to
+ * `sse.disconnect`) and, for broadcast requests only, a predicate over each event.
  */
-// biome-ignore lint/suspicious/noConfusingVoidType: an authorize function that returns nothing allows; `void` lets it type-check.
-export type AuthorizeResult = boolean | undefined | void | EventPredicate;
+export interface AuthorizeGrant {
+  /** Who was let in: any value of yours, handed to stream handlers and to `sse.disconnect(match)`. */
+  readonly principal?: unknown;
+  /** Broadcast requests only: every event passes through it for this connection. */
+  readonly predicate?: EventPredicate;
+}
+
+/**
+ * `true` or nothing: allowed. `false`: refused with 403. A function (broadcast requests only): allowed,
+ * and every broadcast event passes through it (by name and topic) before it reaches this connection.
+ * An `AuthorizeGrant`: allowed, with a principal and optionally a predicate. Throw an `SseError` with
+ * code `UNAUTHORIZED` for a 401.
+ *
+ * It fails closed: a result that makes no sense for the request (a predicate for an RPC stream or the
+ * OpenAPI document, a string, a number) refuses it with 403 and reports why through `onError`.
+ */
+export type AuthorizeResult =
+  | boolean
+  | undefined
+  // biome-ignore lint/suspicious/noConfusingVoidType: an authorize function that returns nothing allows; `void` lets it type-check.
+  | void
+  | EventPredicate
+  | AuthorizeGrant;
 
 /** One event an RPC stream handler yields. `id` makes resume possible: the handler gets it back as `lastEventId`. */
 export type StreamYield<TContract extends AnyContract, TName extends StreamName<TContract>> = {
@@ -43,9 +74,11 @@ export interface StreamContext<TContract extends AnyContract, TName extends Stre
   input: StreamInput<TContract, TName>;
   /** The id of the last event the client received, when it resumes. */
   lastEventId: string | undefined;
-  /** Aborts when the client goes away or the server closes. */
+  /** Aborts when the client goes away, the server closes, or `sse.disconnect` matched it. */
   signal: AbortSignal;
   req: Request;
+  /** The `principal` of the grant `authorize` returned, if any: check inputs against it. */
+  principal: unknown;
 }
 
 /** An RPC stream handler: an async generator of events. Return ends with `ssekit.end`, a throw with `ssekit.error`. */
@@ -91,8 +124,18 @@ export interface SseServerBaseOptions {
   ) => AuthorizeResult | Promise<AuthorizeResult>;
   /** Open streams (broadcast and RPC) above which connects get 503 with `Retry-After`. @default 10_000 */
   maxConnections?: number;
-  /** Open streams per client address (`req.ip`). `null` turns the bound off. @default null */
+  /**
+   * Open streams per client address (`req.ip`, so set express's `trust proxy` behind a proxy). One
+   * browser holds at most six per origin over HTTP/1.1; 256 leaves room for a busy office behind one
+   * NAT while one address cannot take the whole server. `null` turns the bound off. @default 256
+   */
   maxConnectionsPerIp?: number | null;
+  /**
+   * Who may read `GET {base}/openapi.json`: `'authorized'` runs `authorize` with `{ type: 'openapi' }`
+   * (anyone, when there is no `authorize`), `'public'` serves it to anyone, `false` not at all.
+   * @default 'authorized'
+   */
+  openapi?: 'authorized' | 'public' | false;
   /**
    * Unsent bytes of one live connection after which it is closed (its client reconnects and replays
    * from the log). A replay in progress is paced by the socket instead and never closed for it.

@@ -5,14 +5,15 @@ import {
   type StreamName,
   toSseError,
 } from '@ssekit/core';
-import type {
-  AuthorizeRequest,
-  AuthorizeResult,
-  Broker,
-  EventPredicate,
-  SseServer,
-  StreamHandler,
-  StreamHandlers,
+import {
+  type Access,
+  type AuthorizeRequest,
+  type AuthorizeResult,
+  type Broker,
+  type SseServer,
+  type StreamHandler,
+  type StreamHandlers,
+  toAccess,
 } from '@ssekit/server';
 import {
   type inferProcedureBuilderResolverOptions,
@@ -65,12 +66,19 @@ export type TrpcProceduresOptions<
   /**
    * Runs before a subscription starts, like the server's `authorize` but with the tRPC context.
    * `false` refuses with `FORBIDDEN`; a function filters broadcast events by name and topic; throw
-   * an `SseError` (`UNAUTHORIZED`, `FORBIDDEN`) or a `TRPCError` to refuse with that code.
+   * an `SseError` (`UNAUTHORIZED`, `FORBIDDEN`) or a `TRPCError` to refuse with that code. It fails
+   * closed as the server's does (a predicate for an RPC stream refuses it).
+   *
+   * Without it, the procedures inherit the server's `authorize`, called with the express request of
+   * `getRequest` (a subscription without one is refused). `null` opens them to anyone.
+   * @default the server's `authorize`
    */
-  authorize?: (options: {
-    ctx: ContextOf<TBuilder>;
-    request: AuthorizeRequest;
-  }) => AuthorizeResult | Promise<AuthorizeResult>;
+  authorize?:
+    | ((options: {
+        ctx: ContextOf<TBuilder>;
+        request: AuthorizeRequest;
+      }) => AuthorizeResult | Promise<AuthorizeResult>)
+    | null;
   /**
    * The express request an RPC stream handler gets as `req`.
    * @default `ctx.req` when the context has one (`createContext: ({ req }) => ({ req })`), else `undefined`
@@ -185,11 +193,33 @@ export function createTrpcProcedures<
   ) => ExpressRequest | undefined;
   const base = options.procedure as AnyProcedureBuilder;
 
-  const authorize = async (ctx: unknown, request: AuthorizeRequest) => {
-    if (!options.authorize) return undefined;
-    let result: AuthorizeResult;
+  const own = options.authorize;
+  const inherited = sse.authorize;
+  const call =
+    own === null
+      ? undefined
+      : own
+        ? (ctx: unknown, request: AuthorizeRequest) =>
+            own({ ctx: ctx as ContextOf<TBuilder>, request })
+        : inherited
+          ? (ctx: unknown, request: AuthorizeRequest) => {
+              const req = getRequest(ctx);
+              if (!req) {
+                // Fail closed: the server's rule cannot run without the request it reads.
+                throw new SseError(
+                  SseErrorCode.FORBIDDEN,
+                  'No express request in the tRPC context for the inherited authorize',
+                );
+              }
+              return inherited(req, request);
+            }
+          : undefined;
+  const authorize = async (ctx: unknown, request: AuthorizeRequest): Promise<Access> => {
+    if (!call) return { predicate: undefined, principal: undefined };
+    let result: unknown;
     try {
-      result = await options.authorize({ ctx: ctx as ContextOf<TBuilder>, request });
+      result = await call(ctx, request);
+      return toAccess(result, request, (error) => onError(error, { type: 'authorize' }));
     } catch (error) {
       // A deliberate refusal is an answer, not an error to report.
       if (!(error instanceof SseError) && !(error instanceof TRPCError)) {
@@ -197,12 +227,6 @@ export function createTrpcProcedures<
       }
       throw toTrpcError(error);
     }
-    if (result === false) {
-      throw toTrpcError(
-        new SseError(SseErrorCode.FORBIDDEN, 'Not allowed to subscribe', { status: 403 }),
-      );
-    }
-    return typeof result === 'function' ? (result as EventPredicate) : undefined;
   };
 
   const broadcast = {
@@ -219,7 +243,7 @@ export function createTrpcProcedures<
     signal,
   }) {
     const parsed = input as BroadcastInput<TContract> | undefined;
-    const predicate = await authorize(ctx, {
+    const { predicate } = await authorize(ctx, {
       type: 'events',
       events: parsed?.events ?? Object.keys(contract.events),
       topics: topicPairs(parsed),
@@ -240,8 +264,13 @@ export function createTrpcProcedures<
       signal,
     }) {
       const parsed = input as ParsedStreamInput<AnyContract, string>;
-      await authorize(ctx, { type: 'stream', stream: name, input: parsed.input });
+      const { principal } = await authorize(ctx, {
+        type: 'stream',
+        stream: name,
+        input: parsed.input,
+      });
       yield* streamSubscription({
+        principal,
         contract,
         name,
         handler: handlers[name]!,

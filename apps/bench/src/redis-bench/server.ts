@@ -25,6 +25,7 @@ export async function server(config: { redisUrl?: string }): Promise<void> {
   const sse = createSseServer(contract, {
     broker,
     maxConnections: 100_000,
+    maxConnectionsPerIp: null,
     maxBufferedBytes: 256 * 1024 * 1024,
   });
   const app = express();

@@ -25,6 +25,7 @@ function start() {
       // Above the bench's 10 000 connections, and buffers as unbounded as the other contenders':
       // the raw load generator does not reconnect after a slow-consumer close.
       maxConnections: 100_000,
+      maxConnectionsPerIp: null,
       maxBufferedBytes: 256 * 1024 * 1024,
       streams: {
         ticks: async function* ({ input, signal }) {

@@ -5,10 +5,11 @@ import { SseConnection } from '../hub/connection.js';
 import { sharedFilter } from '../hub/filter.js';
 import type { Hub } from '../hub/hub.js';
 import type { SseServerStats } from '../hub/stats.js';
-import type { AuthorizeResult, SseServerBaseOptions } from '../types.js';
+import type { SseServerBaseOptions } from '../types.js';
+import { type Access, authorizeRequest } from './access.js';
 import { sseHeaders } from './headers.js';
 import type { ConnectionLimits } from './limits.js';
-import { parseEventsQuery } from './query.js';
+import { checkEventNames, type EventsQuery, readEventsQuery } from './query.js';
 import { sendError } from './respond.js';
 
 export interface RouteContext {
@@ -21,7 +22,7 @@ export interface RouteContext {
   readonly maxBufferedBytes: number;
   readonly maxEventBytes: number;
   /** Register an open RPC stream so that `close()` can end it. Returns the unregister function. */
-  trackStream(controller: AbortController, res: Response): () => void;
+  trackStream(controller: AbortController, res: Response, principal: unknown): () => void;
   /** True once `close()` started: new connects get 503. */
   isClosing(): boolean;
 }
@@ -79,8 +80,9 @@ export function startStream(res: Response, retryMs: number): void {
 }
 
 /**
- * `GET {base}` and `GET {base}/events/:name`: validate the query, take a connection slot, authorize,
- * then hand the connection to the hub (which replays first when the client resumes).
+ * `GET {base}` and `GET {base}/events/:name`: read the query's shape, take a connection slot,
+ * authorize, check the names, then hand the connection to the hub (which replays first when the
+ * client resumes).
  */
 export async function handleEvents(
   ctx: RouteContext,
@@ -88,27 +90,23 @@ export async function handleEvents(
   res: Response,
   fixedEvent?: string,
 ): Promise<void> {
+  if (req.method === 'HEAD') {
+    answerHead(res);
+    return;
+  }
   let release: (() => void) | undefined;
-  let predicate: AuthorizeResult;
-  let query: ReturnType<typeof parseEventsQuery>;
+  let access: Access;
+  let query: EventsQuery;
   try {
     if (ctx.isClosing()) throw closingError();
-    query = parseEventsQuery(
-      ctx.contract,
-      searchParams(req),
-      req.headers['last-event-id'],
-      fixedEvent,
-    );
+    query = readEventsQuery(searchParams(req), req.headers['last-event-id'], fixedEvent);
     release = ctx.limits.acquire(clientIp(req));
-    predicate = ctx.options.authorize
-      ? await ctx.options.authorize(req, {
-          type: 'events',
-          events: query.events ?? Object.keys(ctx.contract.events),
-          topics: query.topics,
-        })
-      : true;
-    if (predicate === false)
-      throw new SseError(SseErrorCode.FORBIDDEN, 'Not allowed to read these events');
+    access = await authorizeRequest(ctx.options, req, {
+      type: 'events',
+      events: query.events ?? Object.keys(ctx.contract.events),
+      topics: query.topics,
+    });
+    checkEventNames(ctx.contract, query);
   } catch (error) {
     release?.();
     refuse(ctx, res, error);
@@ -124,7 +122,8 @@ export async function handleEvents(
   const conn = new SseConnection({
     res,
     filter: sharedFilter(query.events, query.topics),
-    predicate: typeof predicate === 'function' ? predicate : undefined,
+    predicate: access.predicate,
+    principal: access.principal,
     ip: clientIp(req),
   });
   ctx.stats.connections += 1;
@@ -140,4 +139,13 @@ export async function handleEvents(
   startStream(res, ctx.retryMs);
   releaseRoutingState(req, res);
   await ctx.hub.add(conn, query.lastEventId);
+}
+
+/**
+ * HEAD on a stream route: the headers a GET would start with, and the end. No slot is taken, no
+ * handler runs, nothing is replayed: a HEAD is not a way to hold a connection.
+ */
+export function answerHead(res: Response): void {
+  res.writeHead(200, sseHeaders);
+  res.end();
 }

@@ -1,12 +1,20 @@
-import { type AnyContract, SseErrorCode } from '@ssekit/core';
+// The query rules of the broadcast routes: what a URL may ask for (bounds, shape), and then, once
+// `authorize` allowed the request, which of the names it holds the contract knows.
+import {
+  type AnyContract,
+  MAX_FILTER_ENTRIES,
+  MAX_RESUME_ID_LENGTH,
+  MAX_TOPIC_LENGTH,
+  SseErrorCode,
+} from '@ssekit/core';
 import { badRequest } from './respond.js';
 
 /** Bounds on what a query may hold: a URL is not a place to exhaust a server's memory. */
 export const QUERY_LIMITS = {
-  maxEvents: 256,
-  maxTopics: 256,
-  maxTopicLength: 256,
-  maxLastEventIdLength: 256,
+  maxEvents: MAX_FILTER_ENTRIES,
+  maxTopics: MAX_FILTER_ENTRIES,
+  maxTopicLength: MAX_TOPIC_LENGTH,
+  maxLastEventIdLength: MAX_RESUME_ID_LENGTH,
   maxInputLength: 64 * 1024,
 } as const;
 
@@ -58,13 +66,23 @@ export function readLastEventId(
 }
 
 /**
- * Parse a broadcast request: `?events=price,trade&topic=price:AAPL` on the multiplexed route, or
- * `?topic=AAPL` on `/events/:name` (then `fixedEvent` is the name).
- *
- * @throws SseError `BAD_REQUEST` or `UNKNOWN_EVENT`, before any stream byte.
+ * Check every name of a query against the contract. Runs after `authorize`, so that the answer
+ * `UNKNOWN_EVENT` never tells an anonymous caller which names exist.
+ * @throws SseError `UNKNOWN_EVENT`
  */
-export function parseEventsQuery(
-  contract: AnyContract,
+export function checkEventNames(contract: AnyContract, query: EventsQuery): void {
+  for (const name of query.events ?? []) checkKnownEvent(contract, name);
+  for (const [name] of query.topics) checkKnownEvent(contract, name);
+}
+
+/**
+ * Read a broadcast request: `?events=price,trade&topic=price:AAPL` on the multiplexed route, or
+ * `?topic=AAPL` on `/events/:name` (then `fixedEvent` is the name). Only its shape and bounds are
+ * checked here; `checkEventNames` checks the names.
+ *
+ * @throws SseError `BAD_REQUEST`, before any stream byte.
+ */
+export function readEventsQuery(
   params: URLSearchParams,
   lastEventIdHeader: string | string[] | undefined,
   fixedEvent?: string,
@@ -76,7 +94,6 @@ export function parseEventsQuery(
     throw badRequest(`At most ${QUERY_LIMITS.maxTopics} topics`);
 
   if (fixedEvent !== undefined) {
-    checkKnownEvent(contract, fixedEvent);
     if (params.has('events')) throw badRequest('"events" is not allowed on a per-event route');
     events = [fixedEvent];
     for (const topic of rawTopics) {
@@ -91,7 +108,6 @@ export function parseEventsQuery(
         throw badRequest(`At most ${QUERY_LIMITS.maxEvents} events`);
       for (const name of names) {
         if (name === '') throw badRequest('"events" holds an empty name');
-        checkKnownEvent(contract, name);
       }
       events = [...new Set(names)];
     }
@@ -100,7 +116,6 @@ export function parseEventsQuery(
       if (colon <= 0) throw badRequest('A topic must be written "event:topic" on this route');
       const event = raw.slice(0, colon);
       const topic = raw.slice(colon + 1);
-      checkKnownEvent(contract, event);
       if (events && !events.includes(event)) {
         throw badRequest(`Topic for "${event}", which is not among the selected events`);
       }
@@ -109,4 +124,16 @@ export function parseEventsQuery(
     }
   }
   return { events, topics, lastEventId: readLastEventId(lastEventIdHeader, params) };
+}
+
+/** `readEventsQuery` then `checkEventNames`, for callers with nothing to run in between. */
+export function parseEventsQuery(
+  contract: AnyContract,
+  params: URLSearchParams,
+  lastEventIdHeader: string | string[] | undefined,
+  fixedEvent?: string,
+): EventsQuery {
+  const query = readEventsQuery(params, lastEventIdHeader, fixedEvent);
+  checkEventNames(contract, query);
+  return query;
 }

@@ -44,6 +44,8 @@ export function sendError(
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
+    // The body may echo parts of the request: never let a browser sniff it into something else.
+    'X-Content-Type-Options': 'nosniff',
     ...headers,
   });
   res.end(body);

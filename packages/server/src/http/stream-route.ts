@@ -3,7 +3,9 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { runStream } from '../streams/run.js';
 import type { StreamHandlers } from '../types.js';
+import { type Access, authorizeRequest } from './access.js';
 import {
+  answerHead,
   clientIp,
   closingError,
   ignore,
@@ -36,7 +38,8 @@ function readInput(req: Request, params: URLSearchParams, maxInputBytes: number)
 
 /**
  * `GET {base}/streams/:name?input=<JSON>` and `POST {base}/streams/:name` with a JSON body: validate
- * the input with the stream's schema (400 before any stream byte), authorize, then run the handler.
+ * authorize, then check the name and the input with the stream's schema (4xx before any stream
+ * byte), then run the handler with the principal authorize granted.
  */
 export async function handleStream(
   ctx: RouteContext,
@@ -46,20 +49,37 @@ export async function handleStream(
   name: string,
   maxInputBytes: number,
 ): Promise<void> {
+  if (req.method === 'HEAD') {
+    answerHead(res);
+    return;
+  }
   let release: (() => void) | undefined;
   let input: unknown;
   let lastEventId: string | undefined;
+  let access: Access;
   try {
     if (ctx.isClosing()) throw closingError();
-    if (!Object.hasOwn(ctx.contract.streams, name)) {
+    const params = searchParams(req);
+    const raw = readInput(req, params, maxInputBytes);
+    const definition = Object.hasOwn(ctx.contract.streams, name)
+      ? ctx.contract.streams[name]
+      : undefined;
+    const parsed = definition ? z.safeDecode(definition.input, raw as never) : undefined;
+    lastEventId = readLastEventId(req.headers['last-event-id'], params);
+    release = ctx.limits.acquire(clientIp(req));
+    // Authorize before saying whether the name exists or the input fits: an anonymous caller learns
+    // nothing about the contract.
+    access = await authorizeRequest(ctx.options, req, {
+      type: 'stream',
+      stream: name,
+      input: parsed?.success ? parsed.data : undefined,
+    });
+    if (!parsed) {
       throw new SseError(
         SseErrorCode.UNKNOWN_STREAM,
         `Unknown stream ${JSON.stringify(name.slice(0, 100))}`,
       );
     }
-    const params = searchParams(req);
-    const raw = readInput(req, params, maxInputBytes);
-    const parsed = z.safeDecode(ctx.contract.streams[name]!.input, raw as never);
     if (!parsed.success) {
       throw new SseError(SseErrorCode.INVALID_INPUT, `Invalid input for stream "${name}"`, {
         issues: toSseIssues(parsed.error.issues),
@@ -67,13 +87,6 @@ export async function handleStream(
       });
     }
     input = parsed.data;
-    lastEventId = readLastEventId(req.headers['last-event-id'], params);
-    release = ctx.limits.acquire(clientIp(req));
-    const allowed = ctx.options.authorize
-      ? await ctx.options.authorize(req, { type: 'stream', stream: name, input })
-      : true;
-    if (allowed === false)
-      throw new SseError(SseErrorCode.FORBIDDEN, 'Not allowed to open this stream');
   } catch (error) {
     release?.();
     refuse(ctx, res, error);
@@ -88,7 +101,7 @@ export async function handleStream(
   const controller = new AbortController();
   ctx.stats.streams += 1;
   const done = release;
-  const untrack = ctx.trackStream(controller, res);
+  const untrack = ctx.trackStream(controller, res, access.principal);
   res.on('close', () => {
     controller.abort();
     ctx.stats.streams -= 1;
@@ -103,6 +116,7 @@ export async function handleStream(
     handler: handlers[name]!,
     input,
     lastEventId,
+    principal: access.principal,
     req,
     res,
     signal: controller.signal,

@@ -22,6 +22,8 @@ export class SseConnection {
   readonly res: ServerResponse;
   readonly filter: SubscriptionFilter;
   readonly predicate: EventPredicate | undefined;
+  /** The principal `authorize` granted, for `sse.disconnect`. */
+  readonly principal: unknown;
   readonly ip: string;
   state: ConnectionState = { type: 'replaying' };
   /** Its position in the log while it replays, and until live events can no longer repeat the replay. */
@@ -33,11 +35,13 @@ export class SseConnection {
     res: ServerResponse;
     filter: SubscriptionFilter;
     predicate: EventPredicate | undefined;
+    principal?: unknown;
     ip: string;
   }) {
     this.res = options.res;
     this.filter = options.filter;
     this.predicate = options.predicate;
+    this.principal = options.principal;
     this.ip = options.ip;
   }
 

@@ -1,4 +1,11 @@
-import { type AnyContract, checkEventSize, encodeData, SseError, SseErrorCode } from '@ssekit/core';
+import {
+  type AnyContract,
+  checkEventSize,
+  encodeData,
+  MAX_RESUME_ID_LENGTH,
+  SseError,
+  SseErrorCode,
+} from '@ssekit/core';
 
 /** One yield of an RPC stream handler, checked and encoded: what goes on the wire. */
 export interface EncodedYield {
@@ -43,6 +50,14 @@ export function encodeStreamYield(
   }
   const data = encodeData(schemas[item.event]!, item.data, `${stream}.${item.event}`);
   const id = typeof item.id === 'string' && item.id !== '' ? item.id : undefined;
+  if (id !== undefined && id.length > MAX_RESUME_ID_LENGTH) {
+    // The client sends it back as Last-Event-ID, which servers bound to this length.
+    throw new SseError(
+      SseErrorCode.VALIDATION_FAILED,
+      `Stream "${stream}" yielded an id longer than ${MAX_RESUME_ID_LENGTH} characters`,
+      { event: stream },
+    );
+  }
   checkEventSize(
     `${stream}.${item.event}`,
     data,

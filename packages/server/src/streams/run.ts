@@ -24,6 +24,7 @@ export async function runStream(options: {
   handler: StreamHandler<AnyContract, string>;
   input: unknown;
   lastEventId: string | undefined;
+  principal: unknown;
   req: Request;
   res: Response;
   signal: AbortSignal;
@@ -60,6 +61,7 @@ export async function runStream(options: {
     const iterable = options.handler({
       input: options.input as never,
       lastEventId: options.lastEventId,
+      principal: options.principal,
       signal,
       req: options.req,
     });

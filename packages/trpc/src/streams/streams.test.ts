@@ -80,6 +80,7 @@ describe('streamSubscription', () => {
       handler: handler as never,
       input: { q: 'a' },
       lastEventId,
+      principal: undefined,
       req: undefined,
       signal: new AbortController().signal,
       onError: (error) => errors.push(error),

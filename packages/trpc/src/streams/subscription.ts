@@ -21,6 +21,7 @@ export async function* streamSubscription(options: {
   handler: StreamHandler<AnyContract, string>;
   input: unknown;
   lastEventId: string | undefined;
+  principal: unknown;
   req: ExpressRequest | undefined;
   signal: AbortSignal;
   onError: (error: unknown) => void;
@@ -32,6 +33,7 @@ export async function* streamSubscription(options: {
     const iterable = options.handler({
       input: options.input as never,
       lastEventId: options.lastEventId,
+      principal: options.principal,
       signal,
       // Typed as express's Request on the server; on tRPC it is the express request when the
       // context carries one, and undefined otherwise (see `getRequest`).
