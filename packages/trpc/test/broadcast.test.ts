@@ -220,6 +220,21 @@ describe('broadcast procedure', () => {
     await waitFor(() => server.broker.listeners === baseline, 'unsubscribed again');
   });
 
+  it("without an authorize of their own, the procedures inherit the server's; null opens them", async () => {
+    const serverAuthorize = (req: { headers: Record<string, unknown> }) =>
+      req.headers['x-key'] === 'ok' ? true : false;
+    await using guarded = await startTrpcTestServer({ serverAuthorize });
+    const refused = collect(createTestClient(guarded.trpcUrl), { events: ['trade'] });
+    await waitFor(() => refused.errors.length === 1, 'refused');
+    expect(refused.errors[0]).toMatchObject({ data: { code: 'FORBIDDEN' } });
+
+    await using open = await startTrpcTestServer({ serverAuthorize, authorize: null });
+    const sub = collect(createTestClient(open.trpcUrl), { events: ['trade'] });
+    await waitFor(() => sub.items.length === 1, 'ready');
+    expect(sub.errors).toEqual([]);
+    sub.sub.unsubscribe();
+  });
+
   it('authorize: a predicate filters events, false refuses with FORBIDDEN', async () => {
     await using server = await startTrpcTestServer({
       authorize: ({ ctx, request }) => {

@@ -7,6 +7,7 @@ import {
   MemoryBroker,
   type MemoryBrokerOptions,
   type SseServer,
+  type SseServerBaseOptions,
 } from '@ssekit/server';
 import {
   createTRPCClient,
@@ -66,13 +67,23 @@ export interface TrpcTestServer extends AsyncDisposable {
 
 /** ssekit and tRPC on one express app, on loopback, port 0. Dispose it with `await using`. */
 export async function startTrpcTestServer(
-  options: { broker?: MemoryBrokerOptions; authorize?: AppAuthorize } = {},
+  options: {
+    broker?: MemoryBrokerOptions;
+    authorize?: AppAuthorize;
+    /** The SSE server's own `authorize`, which the procedures inherit when `authorize` is absent. */
+    serverAuthorize?: SseServerBaseOptions['authorize'];
+  } = {},
 ): Promise<TrpcTestServer> {
   const runs: HandlerRun[] = [];
   const resumes: string[] = [];
   const streams = createHandlers(runs);
   const broker = new CountingBroker(options.broker);
-  const sse = createSseServer(contract, { streams, broker, heartbeatMs: null });
+  const sse = createSseServer(contract, {
+    streams,
+    broker,
+    heartbeatMs: null,
+    authorize: options.serverAuthorize,
+  });
   const router = createAppRouter(sse, { streams, authorize: options.authorize });
   const app = express();
   app.use('/sse', sse.router);
