@@ -267,13 +267,88 @@ describe('reconnection and backoff', () => {
       openStream(res);
       res.end('retry: 35\ndata: x\n\n');
     });
-    const source = new FetchEventSource(server.url, { initialRetryMs: 5_000 });
+    const source = new FetchEventSource(server.url, { initialRetryMs: 5_000, minRetryMs: 0 });
     try {
       const error = await nextEvent<SseErrorEvent>(source, 'error');
       expect(error.retryDelayMs).toBe(35);
       await waitFor(() => server.requests.length >= 2, 'the reconnect', 1_000);
     } finally {
       source.close();
+    }
+  });
+});
+
+describe('a server cannot make it loop (issue 16)', () => {
+  const countFor = async (body: string, ms: number) => {
+    await using server = await startTestServer((_req, res) => {
+      openStream(res);
+      res.end(body);
+    });
+    const source = new FetchEventSource(server.url, { initialRetryMs: 100 });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return server.requests.length;
+    } finally {
+      source.close();
+    }
+  };
+
+  test('retry: 0 waits the 500 ms floor: a few requests a second at most', async () => {
+    // Before: 4 531 requests in 10 s.
+    expect(await countFor('retry: 0\ndata: x\n\n', 2_000)).toBeLessThanOrEqual(5);
+  });
+
+  test('a huge retry does not overflow setTimeout into a busy loop', async () => {
+    // Before: it fired after 1 ms, 4 776 requests in 10 s.
+    expect(await countFor('retry: 99999999999\ndata: x\n\n', 1_000)).toBe(1);
+  });
+
+  test('a 200 that ends before any event backs off instead of resetting', async () => {
+    // Nothing but a comment: each attempt counts as a failure, and the delay doubles.
+    const count = await countFor(': hi\n\n', 3_000);
+    expect(count).toBeGreaterThanOrEqual(2);
+    expect(count).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('redirects with headers of the caller', () => {
+  test('a cross-origin redirect drops them; a same-origin one keeps them', async () => {
+    await using other = await startTestServer((_req, res) => {
+      openStream(res);
+      res.write('data: elsewhere\n\n');
+    });
+    await using server = await startTestServer((req, res) => {
+      if (req.url === '/same') {
+        res.writeHead(307, { location: '/stream' });
+        res.end();
+      } else if (req.url === '/cross') {
+        res.writeHead(307, { location: `${other.origin}/stream` });
+        res.end();
+      } else {
+        openStream(res);
+        res.write('data: here\n\n');
+      }
+    });
+    const headers = { 'x-api-key': 'secret', authorization: 'Bearer t' };
+    const same = new FetchEventSource(`${server.origin}/same`, { headers });
+    const cross = new FetchEventSource(`${server.origin}/cross`, { headers });
+    try {
+      const [a, b] = await Promise.all([
+        nextEvent<MessageEventLike>(same, 'message'),
+        nextEvent<MessageEventLike>(cross, 'message'),
+      ]);
+      expect(a.data).toBe('here');
+      expect(b.data).toBe('elsewhere');
+      expect(b.origin).toBe(other.origin);
+      const sameFinal = server.requests.find((r) => r.url === '/stream')!;
+      expect(sameFinal.headers['x-api-key']).toBe('secret');
+      const crossFinal = other.requests[0]!;
+      expect(crossFinal.headers['x-api-key']).toBeUndefined();
+      expect(crossFinal.headers.authorization).toBeUndefined();
+      expect(crossFinal.headers.accept).toBe('text/event-stream');
+    } finally {
+      same.close();
+      cross.close();
     }
   });
 });

@@ -12,6 +12,7 @@ import {
   type FetchEventSourceInit,
   requestHeaders,
 } from './options.js';
+import { fetchWithOwnRedirects } from './redirects.js';
 import {
   cancelBody,
   cancelQuietly,
@@ -27,6 +28,9 @@ import type {
   ReaderLike,
 } from './types.js';
 import { originOf, resolveUrl } from './url.js';
+
+/** The longest delay setTimeout keeps: past it, it fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** How long a refused response's body may take to arrive before the error is reported without it. */
 const ERROR_BODY_TIMEOUT_MS = 5_000;
@@ -109,8 +113,10 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
   #readyState: 0 | 1 | 2 = 0;
   /** [spec] the reconnection time: `initialRetryMs` until a `retry:` field sets it. */
   #retryMs: number;
-  /** Attempts that ended without opening, in a row: the exponent of the backoff. */
+  /** Attempts that ended without opening (or opened only briefly), in a row: the backoff's exponent. */
   #failures = 0;
+  #eventsSinceOpen = 0;
+  readonly #minRetryMs: number;
   /** [spec] the event source's last event ID string. */
   #lastEventId: string;
   /** The origin of the stream's final URL (after redirects), for message events. */
@@ -134,8 +140,10 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
     this.#withCredentials = options.withCredentials ?? false;
     this.#options = options;
     this.#fetch = fetch;
+    // The caller's own choice is trusted; only a server's `retry:` is clamped.
     this.#retryMs = options.initialRetryMs ?? FETCH_EVENT_SOURCE_DEFAULTS.initialRetryMs;
     this.#maxRetryMs = options.maxRetryMs ?? FETCH_EVENT_SOURCE_DEFAULTS.maxRetryMs;
+    this.#minRetryMs = options.minRetryMs ?? FETCH_EVENT_SOURCE_DEFAULTS.minRetryMs;
     this.#stallTimeoutMs = options.stallTimeoutMs ?? FETCH_EVENT_SOURCE_DEFAULTS.stallTimeoutMs;
     this.#maxEventLength = options.maxEventLength ?? FETCH_EVENT_SOURCE_DEFAULTS.maxEventLength;
     this.#lastEventId = options.lastEventId ?? '';
@@ -277,10 +285,9 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
     }
     if (this.#attempt !== attempt) return;
     let response: FetchLikeResponse;
+    let finalUrl: string;
     try {
-      // Called through a local: a browser's fetch throws "Illegal invocation" with another `this`.
-      const fetch = this.#fetch;
-      response = await fetch(this.#url, {
+      ({ response, url: finalUrl } = await fetchWithOwnRedirects(this.#fetch, this.#url, {
         method: method ?? (body === undefined ? 'GET' : 'POST'),
         headers,
         ...(body === undefined ? {} : { body }),
@@ -290,8 +297,7 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
         // [spec] "Set request's cache mode to "no-store"."
         cache: 'no-store',
         mode: 'cors',
-        redirect: 'follow',
-      });
+      }));
     } catch (cause) {
       // [spec] a network error (or a request that could not be made): reestablish the connection.
       this.#reestablish(
@@ -313,8 +319,8 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
     attempt.reader = verdict.reader;
     // [spec] announce the connection: "if readyState is not CLOSED, set it to OPEN and fire open".
     this.#readyState = FetchEventSource.OPEN;
-    this.#failures = 0;
-    this.#origin = originOf(response.url || this.#url);
+    this.#eventsSinceOpen = 0;
+    this.#origin = originOf(finalUrl);
     this.dispatchEvent(new Event('open'));
     await this.#read(attempt, verdict.reader);
   }
@@ -326,7 +332,8 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
       onEvent: (event) => this.#dispatchMessage(attempt, event),
       // [spec] a valid retry field sets the event stream's reconnection time.
       onRetry: (retryMs) => {
-        this.#retryMs = retryMs;
+        // [spec] user agents may wait longer: no server can make this loop faster than the floor.
+        this.#retryMs = Math.min(Math.max(retryMs, this.#minRetryMs), MAX_TIMER_MS);
       },
       // The connection stays open: not an `error` event, which would tell listeners it was lost.
       onError: (error) => {
@@ -367,6 +374,7 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
     // [spec] events are dispatched only while the source is not CLOSED; a reconnect has its own.
     if (this.#attempt !== attempt) return;
     this.#lastEventId = event.lastEventId;
+    this.#eventsSinceOpen += 1;
     const { type, data, lastEventId, topic } = event;
     this.dispatchEvent(
       createMessageEvent(type, { data, lastEventId, origin: this.#origin }, topic),
@@ -405,7 +413,9 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
     if (this.#attempt !== attempt) return;
     const opened = this.#readyState === FetchEventSource.OPEN;
     this.#endAttempt();
-    this.#failures = opened ? 0 : this.#failures + 1;
+    // A connection that delivered events resets the backoff. One that opened and ended before any
+    // event counts as a failure: a server that answers 200 and closes cannot make the source loop.
+    this.#failures = opened && this.#eventsSinceOpen > 0 ? 0 : this.#failures + 1;
     // [spec] "Set the readyState attribute to CONNECTING. Fire an event named error."
     this.#readyState = FetchEventSource.CONNECTING;
     const delayMs = reconnectDelayMs({
@@ -414,11 +424,15 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
       maxRetryMs: this.#maxRetryMs,
     });
     // Scheduled before the event fires, so that close() in an error listener cancels it.
-    this.#reconnectTimer = setTimeout(() => {
-      this.#reconnectTimer = undefined;
-      // [spec] "If the EventSource's readyState attribute is not set to CONNECTING, then return."
-      if (this.#readyState === FetchEventSource.CONNECTING) this.#start();
-    }, delayMs);
+    this.#reconnectTimer = setTimeout(
+      () => {
+        this.#reconnectTimer = undefined;
+        // [spec] "If the EventSource's readyState attribute is not set to CONNECTING, then return."
+        if (this.#readyState === FetchEventSource.CONNECTING) this.#start();
+      },
+      // setTimeout fires at once past 2³¹−1 ms: a huge `retry:` must not become a busy loop.
+      Math.min(delayMs, MAX_TIMER_MS),
+    );
     this.#dispatchError({ error, retryDelayMs: delayMs });
   }
 

@@ -39,8 +39,15 @@ export interface FetchEventSourceInit extends EventSourceInitLike {
    */
   initialRetryMs?: number;
   /**
+   * The floor of a server's `retry:`: a smaller value (`retry: 0` included) waits this long instead,
+   * so that no server can make the source reconnect more than twice a second. A value past 2³¹−1 ms
+   * (which setTimeout would fire at once) is clamped to that.
+   * @default 500
+   */
+  minRetryMs?: number;
+  /**
    * Ceiling of the exponential backoff that grows while attempts fail in a row (it resets once a
-   * connection opens). `0` keeps the spec's fixed delay. A server's `retry:` above it still wins.
+   * connection delivers an event: one that opens and ends without any is a failure). `0` keeps the spec's fixed delay. A server's `retry:` above it still wins.
    * @default 30_000
    */
   maxRetryMs?: number;
@@ -75,6 +82,7 @@ export interface FetchEventSourceInit extends EventSourceInitLike {
 /** Defaults of {@link FetchEventSourceInit}. */
 export const FETCH_EVENT_SOURCE_DEFAULTS = {
   initialRetryMs: 1000,
+  minRetryMs: 500,
   maxRetryMs: 30_000,
   stallTimeoutMs: null,
   maxEventLength: 1_048_576,

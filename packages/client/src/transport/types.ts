@@ -89,8 +89,12 @@ export interface FetchLikeInit {
   cache: 'no-store';
   /** [spec] a potential-CORS request. */
   mode: 'cors';
-  /** [spec] redirects are followed; the final URL gives the events' `origin`. */
-  redirect: 'follow';
+  /**
+   * [spec] redirects are followed; the final URL gives the events' `origin`. `manual` when the
+   * request carries headers of the caller's: FetchEventSource follows those itself, so that they
+   * never reach another origin.
+   */
+  redirect: 'follow' | 'manual';
 }
 
 /** A reader over a response body: `response.body.getReader()`. */
