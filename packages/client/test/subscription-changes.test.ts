@@ -123,3 +123,34 @@ describe('createClient: random subscription changes while events flow', () => {
     }
   }
 });
+
+describe('createClient: a storm of resets', () => {
+  it('5 000 ssekit.reset events in a row reach onReset once', async () => {
+    const http = await import('node:http');
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      let text = '';
+      for (let i = 0; i < 5_000; i++)
+        text += `id: x-${i}\nevent: ssekit.reset\ndata: {"reason":"too-old"}\n\n`;
+      res.write(text);
+    });
+    server.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as import('node:net').AddressInfo;
+    const resets: string[] = [];
+    const client = createClient(contract, {
+      url: `http://127.0.0.1:${port}/sse`,
+      onReset: (info) => resets.push(info.reason),
+    });
+    client.subscribe('trade', () => {});
+    try {
+      await waitFor(() => resets.length > 0, 'a reset');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(resets).toEqual(['too-old']);
+    } finally {
+      client.close();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});

@@ -45,6 +45,8 @@ interface Current {
 // How long the old connection stays open after the new one opened, when the new one could not be
 // told where to resume (no id seen yet): events in flight on the old socket still arrive.
 const OVERLAP_MS = 300;
+// Resets closer together than this are one burst: onReset runs once for it.
+const RESET_QUIET_MS = 50;
 
 /** True when `id` is after `than` (ids of two epochs do not compare: the newer connection wins). */
 function isNewer(id: string, than: string | undefined): boolean {
@@ -81,6 +83,8 @@ export class BroadcastConnection {
   #closed = false;
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #resetPending: string | undefined;
+  #resetTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(contract: AnyContract, options: ClientOptions) {
     this.#contract = contract;
@@ -237,7 +241,7 @@ export class BroadcastConnection {
       try {
         reason = String((JSON.parse(message.data) as { reason?: unknown }).reason ?? reason);
       } catch {}
-      this.#options.onReset?.({ reason });
+      this.#announceReset(reason);
     });
   }
 
@@ -360,6 +364,22 @@ export class BroadcastConnection {
       this.#current.source.close();
       this.#current = undefined;
     }
+  }
+
+  /**
+   * Resets in one burst (a flapping server, a hostile one sending thousands) reach `onReset` once:
+   * it runs when no other reset came for RESET_QUIET_MS, with the last reason. Resynchronising once
+   * covers them all.
+   */
+  #announceReset(reason: string): void {
+    this.#resetPending = reason;
+    clearTimeout(this.#resetTimer);
+    this.#resetTimer = setTimeout(() => {
+      const last = this.#resetPending;
+      this.#resetPending = undefined;
+      this.#resetTimer = undefined;
+      if (last !== undefined && !this.#closed) this.#options.onReset?.({ reason: last });
+    }, RESET_QUIET_MS);
   }
 
   #report(error: SseError): void {

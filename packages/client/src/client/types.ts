@@ -47,7 +47,10 @@ export interface ClientOptions {
   onError?: (error: SseError) => void;
   /** Status changes of the broadcast connection. */
   onStatus?: (status: ClientStatus) => void;
-  /** The server could not resume: the app should resynchronise its state. */
+  /**
+   * The server could not resume: the app should resynchronise its state. Resets that arrive in one
+   * burst are merged: this runs once, 50 ms after the last of them, with its reason.
+   */
   onReset?: (info: ResetInfo) => void;
   /**
    * Backoff when the transport gives up (a 5xx, a proxy error): the client opens a new connection
