@@ -9,6 +9,7 @@ export type {
   ResetReason,
 } from './broker/types.js';
 export { type Access, toAccess } from './http/access.js';
+export { type HardenServerOptions, hardenServer } from './http/harden.js';
 export { sseHeaders } from './http/headers.js';
 export type { EventPredicate } from './hub/connection.js';
 export { createFilter, matchesFilter, type SubscriptionFilter } from './hub/filter.js';

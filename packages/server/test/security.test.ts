@@ -2,7 +2,9 @@
 // HEAD holds nothing, one address cannot take the server, malformed paths are 400, error bodies are
 // not sniffable, the OpenAPI document is behind authorize, and grants can be revoked.
 import http from 'node:http';
+import net from 'node:net';
 import { defineContract, SseError } from '@ssekit/core';
+import { hardenServer } from '@ssekit/server';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { openSession } from './sessions.js';
@@ -228,5 +230,25 @@ describe('security', () => {
     const again = await request(server.url, 'GET', { 'x-user': 'bob' });
     expect(again.status).toBe(401);
     alice.destroy();
+  });
+
+  it('hardenServer closes sockets that never send a request; streams with heartbeats stay', async () => {
+    await using server = await startTestServer(contract, {
+      heartbeatMs: 100,
+      streams: { feed: async function* () {} },
+    });
+    hardenServer(server.http, { idleSocketMs: 400 });
+    const stream = openSession(server.url);
+    const idle = net.connect((server.http.address() as net.AddressInfo).port, '127.0.0.1');
+    let idleClosed = false;
+    idle.on('close', () => {
+      idleClosed = true;
+    });
+    idle.on('error', () => {});
+    await waitFor(() => idleClosed, 'the idle socket was closed', 3_000);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(stream.ended).toBe(false);
+    expect(stream.status).toBe(200);
+    stream.destroy();
   });
 });
