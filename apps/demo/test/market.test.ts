@@ -132,4 +132,28 @@ describe('OrderDesk', () => {
     await expect(next).resolves.toEqual({ done: true, value: undefined });
     desk.close();
   });
+
+  it('bounds each client: orders filling at once, and orders a minute (RATE_LIMITED)', async () => {
+    const market = new Market({ sink: recordingSink().sink });
+    const desk = new OrderDesk({
+      market,
+      fillEveryMs: 5,
+      maxOpenOrdersPerClient: 2,
+      maxOrdersPerMinute: 3,
+    });
+    const order = { symbol: 'AAPL', side: 'buy', qty: 1 } as const;
+    desk.place(order, 'a');
+    const { orderId } = desk.place(order, 'a');
+    expect(() => desk.place(order, 'a')).toThrow(expect.objectContaining({ code: 'RATE_LIMITED' }));
+    // Another client is not affected.
+    desk.place(order, 'b');
+    // Once an order is filled, its slot is free again, up to the rate.
+    for await (const _ of desk.follow(orderId, 0, new AbortController().signal)) {
+      // drain
+    }
+    desk.place(order, 'a');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(() => desk.place(order, 'a')).toThrow(/a minute/);
+    desk.close();
+  });
 });

@@ -21,6 +21,8 @@ export const SseErrorCode = {
   TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
   /** The server is shutting down. */
   SERVER_CLOSING: 'SERVER_CLOSING',
+  /** The caller sent too many requests of one kind (an app's own rate limit); retry later. */
+  RATE_LIMITED: 'RATE_LIMITED',
   /** Data did not match its schema: on publish, on an RPC yield, or on arrival at a client. */
   VALIDATION_FAILED: 'VALIDATION_FAILED',
   /** An event's `data` was not valid JSON. */

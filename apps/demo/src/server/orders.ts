@@ -18,6 +18,8 @@ interface Order {
   done: boolean;
   /** Wakes the streams that follow this order. */
   readonly waiters: Set<() => void>;
+  /** Frees the client's slot. */
+  readonly onDone: () => void;
 }
 
 export interface OrderDeskOptions {
@@ -26,6 +28,10 @@ export interface OrderDeskOptions {
   fillEveryMs?: number;
   /** Orders kept for their streams; the oldest go first. @default 1_000 */
   maxOrders?: number;
+  /** Orders of one client still filling at once. @default 5 */
+  maxOpenOrdersPerClient?: number;
+  /** Orders one client may place per minute. @default 30 */
+  maxOrdersPerMinute?: number;
 }
 
 /**
@@ -38,24 +44,62 @@ export class OrderDesk {
   readonly #maxOrders: number;
   readonly #orders = new Map<string, Order>();
   readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #maxOpenPerClient: number;
+  readonly #maxPerMinute: number;
+  /** Per client: orders still filling, and the times of its orders in the last minute. */
+  readonly #clients = new Map<string, { open: number; recent: number[] }>();
   #ids = 0;
 
   constructor(options: OrderDeskOptions) {
     this.#market = options.market;
     this.#fillEveryMs = options.fillEveryMs ?? 400;
     this.#maxOrders = options.maxOrders ?? 1_000;
+    this.#maxOpenPerClient = options.maxOpenOrdersPerClient ?? 5;
+    this.#maxPerMinute = options.maxOrdersPerMinute ?? 30;
   }
 
-  /** Accept an order and start filling it. Throws `INVALID_INPUT` for a symbol the market lacks. */
-  place(input: OrderInput): { orderId: string } {
+  /**
+   * Accept an order from `client` (its address) and start filling it. Throws `INVALID_INPUT` for a
+   * symbol the market lacks, and `RATE_LIMITED` past the client's open orders or its rate: one
+   * client cannot flood every dashboard's trade feed and replay window.
+   */
+  place(input: OrderInput, client = 'anonymous'): { orderId: string } {
     if (this.#market.price(input.symbol) === undefined) {
       throw new SseError(SseErrorCode.INVALID_INPUT, `Unknown symbol ${input.symbol}`, {
         status: 400,
       });
     }
+    const now = Date.now();
+    let state = this.#clients.get(client);
+    if (!state) {
+      state = { open: 0, recent: [] };
+      this.#clients.set(client, state);
+    }
+    state.recent = state.recent.filter((at) => now - at < 60_000);
+    if (state.open >= this.#maxOpenPerClient || state.recent.length >= this.#maxPerMinute) {
+      throw new SseError(
+        SseErrorCode.RATE_LIMITED,
+        state.open >= this.#maxOpenPerClient
+          ? `At most ${this.#maxOpenPerClient} orders filling at once`
+          : `At most ${this.#maxPerMinute} orders a minute`,
+        { status: 429 },
+      );
+    }
+    state.recent.push(now);
+    state.open += 1;
+    const owner = state;
     this.#ids += 1;
     const id = `o${Date.now().toString(36)}${this.#ids.toString(36)}`;
-    const order: Order = { id, input, fills: [], done: false, waiters: new Set() };
+    const order: Order = {
+      id,
+      input,
+      fills: [],
+      done: false,
+      waiters: new Set(),
+      onDone: () => {
+        owner.open -= 1;
+      },
+    };
     this.#orders.set(id, order);
     if (this.#orders.size > this.#maxOrders) {
       const oldest = this.#orders.keys().next().value;
@@ -116,7 +160,10 @@ export class OrderDesk {
       this.#timers.delete(timer);
       const qty = slices.shift();
       const price = this.#market.price(order.input.symbol);
-      if (qty === undefined || price === undefined) return;
+      if (qty === undefined || price === undefined) {
+        order.onDone();
+        return;
+      }
       const trade = this.#market.trade({
         symbol: order.input.symbol,
         side: order.input.side,
@@ -127,6 +174,7 @@ export class OrderDesk {
       const filledQty = order.fills.reduce((sum, f) => sum + f.qty, 0) + qty;
       order.fills.push({ tradeId: trade.id, qty, price, filledQty, totalQty: order.input.qty });
       order.done = slices.length === 0;
+      if (order.done) order.onDone();
       for (const wake of [...order.waiters]) wake();
       if (!order.done) this.#fillNext(order, slices);
     }, this.#fillEveryMs);

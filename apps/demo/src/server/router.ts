@@ -29,9 +29,9 @@ export function createAppRouter(options: {
       onError: options.onError,
     }),
     /** Place an order: it is filled in slices, each published as a trade; follow it with `orderFills`. */
-    placeOrder: t.procedure.input(orderInput).mutation(({ input }) => {
+    placeOrder: t.procedure.input(orderInput).mutation(({ input, ctx }) => {
       try {
-        return desk.place(input);
+        return desk.place(input, ctx.req.ip ?? ctx.req.socket.remoteAddress ?? 'unknown');
       } catch (error) {
         throw toTrpcError(error);
       }
