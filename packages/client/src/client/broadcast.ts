@@ -45,8 +45,6 @@ interface Current {
 // How long the old connection stays open after the new one opened, when the new one could not be
 // told where to resume (no id seen yet): events in flight on the old socket still arrive.
 const OVERLAP_MS = 300;
-// Resets closer together than this are one burst: onReset runs once for it.
-const RESET_QUIET_MS = 50;
 
 /** True when `id` is after `than` (ids of two epochs do not compare: the newer connection wins). */
 function isNewer(id: string, than: string | undefined): boolean {
@@ -83,8 +81,8 @@ export class BroadcastConnection {
   #closed = false;
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  #resetPending: string | undefined;
-  #resetTimer: ReturnType<typeof setTimeout> | undefined;
+  /** True from a reset until the next event: further resets until then are the same one. */
+  #resetAnnounced = false;
 
   constructor(contract: AnyContract, options: ClientOptions) {
     this.#contract = contract;
@@ -257,6 +255,7 @@ export class BroadcastConnection {
     if (id && (this.#lastEventId === undefined || (compareIds(id, this.#lastEventId) ?? 1) > 0)) {
       this.#lastEventId = id;
     }
+    this.#resetAnnounced = false;
     const name = event.type;
     const subs = this.#byName.get(name);
     const carried = fromCurrent ? this.#current!.subs : undefined;
@@ -367,19 +366,14 @@ export class BroadcastConnection {
   }
 
   /**
-   * Resets in one burst (a flapping server, a hostile one sending thousands) reach `onReset` once:
-   * it runs when no other reset came for RESET_QUIET_MS, with the last reason. Resynchronising once
-   * covers them all.
+   * Resets with no event between them (a flapping server, a hostile one sending thousands) reach
+   * `onReset` once: resynchronising once covers them all. The first goes out at once, in order with
+   * the events around it.
    */
   #announceReset(reason: string): void {
-    this.#resetPending = reason;
-    clearTimeout(this.#resetTimer);
-    this.#resetTimer = setTimeout(() => {
-      const last = this.#resetPending;
-      this.#resetPending = undefined;
-      this.#resetTimer = undefined;
-      if (last !== undefined && !this.#closed) this.#options.onReset?.({ reason: last });
-    }, RESET_QUIET_MS);
+    if (this.#resetAnnounced) return;
+    this.#resetAnnounced = true;
+    this.#options.onReset?.({ reason });
   }
 
   #report(error: SseError): void {

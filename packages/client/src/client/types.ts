@@ -48,8 +48,8 @@ export interface ClientOptions {
   /** Status changes of the broadcast connection. */
   onStatus?: (status: ClientStatus) => void;
   /**
-   * The server could not resume: the app should resynchronise its state. Resets that arrive in one
-   * burst are merged: this runs once, 50 ms after the last of them, with its reason.
+   * The server could not resume: the app should resynchronise its state. Resets with no event
+   * between them are one: this runs for the first, at once, in order with the events around it.
    */
   onReset?: (info: ResetInfo) => void;
   /**
