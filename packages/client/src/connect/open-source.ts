@@ -2,7 +2,7 @@ import { SseError, SseErrorCode } from '@ssekit/core';
 import { FetchEventSource } from '../transport/fetch-event-source.js';
 import type { FetchEventSourceInit, HeadersValue } from '../transport/options.js';
 import type { EventSourceLike, MessageEventLike } from '../transport/types.js';
-import type { ClientOptions } from './types.js';
+import type { ClientOptions } from '../types.js';
 
 /** How a connection should be opened. */
 export interface SourceRequest {

@@ -1,5 +1,4 @@
 import { type AnyContract, ControlEvent, decodeData, SseError, SseErrorCode } from '@ssekit/core';
-import type { EventSourceLike } from '../transport/types.js';
 import {
   backoffDelay,
   errorOf,
@@ -7,9 +6,10 @@ import {
   openSource,
   ReadyState,
   type TopicMessageEvent,
-} from './source.js';
-import type { ClientOptions, ClientStatus } from './types.js';
-import { compareIds, joinUrl } from './url.js';
+} from '../connect/open-source.js';
+import { compareIds, joinUrl } from '../connect/url.js';
+import type { EventSourceLike } from '../transport/types.js';
+import type { ClientOptions, ClientStatus } from '../types.js';
 
 interface Subscription {
   readonly name: string;

@@ -9,11 +9,11 @@ import {
   toSseIssues,
 } from '@ssekit/core';
 import { z } from 'zod';
+import { AsyncQueue } from '../async-queue.js';
+import { errorOf, openSource, ReadyState, type TopicMessageEvent } from '../connect/open-source.js';
+import { joinUrl } from '../connect/url.js';
 import type { EventSourceLike } from '../transport/types.js';
-import { AsyncQueue } from './queue.js';
-import { errorOf, openSource, ReadyState, type TopicMessageEvent } from './source.js';
-import type { ClientOptions, ClientStatus, StreamOptions } from './types.js';
-import { joinUrl } from './url.js';
+import type { ClientOptions, ClientStatus, StreamOptions } from '../types.js';
 
 type Item = { event: string; data: unknown };
 

@@ -8,8 +8,8 @@ import type {
   StreamEventName,
   StreamInput,
 } from '@ssekit/core';
-import type { FetchEventSourceInit } from '../transport/options.js';
-import type { EventSourceConstructorLike, FetchLike } from '../transport/types.js';
+import type { FetchEventSourceInit } from './transport/options.js';
+import type { EventSourceConstructorLike, FetchLike } from './transport/types.js';
 
 /** Where a client's connection stands: a string union, reported through `onStatus`. */
 export type ClientStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
