@@ -1,3 +1,4 @@
+export { SseConnectionError } from './connect/connection-error.js';
 export { createClient } from './create-client.js';
 export { isSseErrorEvent, type SseErrorEvent, type SseMessageEvent } from './transport/events.js';
 export { FetchEventSource, type FetchEventSourceEventMap } from './transport/fetch-event-source.js';

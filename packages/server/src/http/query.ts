@@ -1,4 +1,4 @@
-import { type AnyContract, SseErrorCode } from '@ssekit/core';
+import { type AnyContract, SseError, SseErrorCode } from '@ssekit/core';
 import { badRequest } from './respond.js';
 
 /** Bounds on what a query may hold: a URL is not a place to exhaust a server's memory. */
@@ -27,9 +27,11 @@ function single(params: URLSearchParams, name: string): string | undefined {
 
 function checkKnownEvent(contract: AnyContract, name: string): void {
   if (!Object.hasOwn(contract.events, name)) {
-    throw badRequest(
-      `Unknown event ${JSON.stringify(name.slice(0, 100))}`,
+    // `event` names it, so that a client can drop that one subscription and keep the others.
+    throw new SseError(
       SseErrorCode.UNKNOWN_EVENT,
+      `Unknown event ${JSON.stringify(name.slice(0, 100))}`,
+      { event: name.slice(0, 100) },
     );
   }
 }
