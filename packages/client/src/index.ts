@@ -1,13 +1,5 @@
-export { createClient } from './client/create-client.js';
-export type {
-  ClientOptions,
-  ClientStatus,
-  ResetInfo,
-  SseClient,
-  StreamHandle,
-  StreamOptions,
-  SubscribeOptions,
-} from './client/types.js';
+export { SseConnectionError } from './connect/connection-error.js';
+export { createClient } from './create-client.js';
 export { isSseErrorEvent, type SseErrorEvent, type SseMessageEvent } from './transport/events.js';
 export { FetchEventSource, type FetchEventSourceEventMap } from './transport/fetch-event-source.js';
 export type { FetchEventSourceInit, HeadersValue } from './transport/options.js';
@@ -24,3 +16,12 @@ export type {
   MessageEventLike,
   ReaderLike,
 } from './transport/types.js';
+export type {
+  ClientOptions,
+  ClientStatus,
+  ResetInfo,
+  SseClient,
+  StreamHandle,
+  StreamOptions,
+  SubscribeOptions,
+} from './types.js';

@@ -13,3 +13,8 @@ export const contract = defineContract({
 export function tickDate(seq: number): Date {
   return new Date(Date.UTC(2026, 10, 24, 10, 0, 0, seq));
 }
+
+/** A contract one release ahead of the server's: `news` is not served yet. */
+export const newerContract = defineContract({
+  events: { ...contract.events, news: z.object({ title: z.string() }) },
+});

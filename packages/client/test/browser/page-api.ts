@@ -12,6 +12,10 @@ export interface PageClientOptions {
   anonymous?: boolean;
   /** Subscribe to `price` for this topic as well as to every `tick`. */
   priceTopic?: string;
+  /** The base URL. @default '/sse' */
+  url?: string;
+  /** Build the client from `newerContract` and subscribe to `news` too, which the server does not know. */
+  newer?: boolean;
 }
 
 /** A decoded tick as the page saw it: `atIsDate` is `at instanceof Date` inside the page. */
@@ -34,11 +38,16 @@ export interface ReceivedError {
   code: string;
   status: number | null;
   message: string;
+  /** The event the error concerns (`UNKNOWN_EVENT`), or null. */
+  event: string | null;
+  /** The attempt count of an `SseConnectionError`, or null. */
+  attempt: number | null;
 }
 
 /** Everything one client of the page reported. */
 export interface ClientRecord {
   ticks: ReceivedTick[];
+  news: string[];
   prices: ReceivedPrice[];
   statuses: string[];
   errors: ReceivedError[];

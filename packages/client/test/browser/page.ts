@@ -2,8 +2,8 @@
  * The script of the test page, bundled by esbuild for the browser: it builds clients from the
  * client's source and records what they report on `window.ssekit` for the test to read.
  */
-import { createClient, type SseClient } from '../../src/index.js';
-import { contract } from './contract.js';
+import { createClient, type SseClient, SseConnectionError } from '../../src/index.js';
+import { contract, newerContract } from './contract.js';
 import type {
   ClientRecord,
   PageApi,
@@ -51,6 +51,7 @@ function open(key: string, options: PageClientOptions): void {
   if (clients.has(key)) throw new Error(`client ${key} is open already`);
   const record: ClientRecord = {
     ticks: [],
+    news: [],
     prices: [],
     statuses: [],
     errors: [],
@@ -58,8 +59,8 @@ function open(key: string, options: PageClientOptions): void {
     status: 'idle',
   };
   state.clients[key] = record;
-  const client = createClient(contract, {
-    url: '/sse',
+  const client = createClient(options.newer ? newerContract : contract, {
+    url: options.url ?? '/sse',
     ...(options.transport === 'fetch'
       ? {
           // Called at every connect: a token set with setToken() goes out on the next one.
@@ -76,10 +77,17 @@ function open(key: string, options: PageClientOptions): void {
         code: error.code,
         status: error.status ?? null,
         message: error.message,
+        event: error.event ?? null,
+        attempt: error instanceof SseConnectionError ? error.attempt : null,
       }),
     onReset: (info) => record.resets.push(info.reason),
   });
-  clients.set(key, client);
+  clients.set(key, client as unknown as SseClient<typeof contract>);
+  if (options.newer) {
+    (client as unknown as SseClient<typeof newerContract>).subscribe('news', (n) =>
+      record.news.push(n.title),
+    );
+  }
   client.subscribe('tick', (tick) =>
     record.ticks.push({
       seq: tick.seq,

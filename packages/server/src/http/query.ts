@@ -5,6 +5,7 @@ import {
   MAX_FILTER_ENTRIES,
   MAX_RESUME_ID_LENGTH,
   MAX_TOPIC_LENGTH,
+  SseError,
   SseErrorCode,
 } from '@ssekit/core';
 import { badRequest } from './respond.js';
@@ -35,9 +36,11 @@ function single(params: URLSearchParams, name: string): string | undefined {
 
 function checkKnownEvent(contract: AnyContract, name: string): void {
   if (!Object.hasOwn(contract.events, name)) {
-    throw badRequest(
-      `Unknown event ${JSON.stringify(name.slice(0, 100))}`,
+    // `event` names it, so that a client can drop that one subscription and keep the others.
+    throw new SseError(
       SseErrorCode.UNKNOWN_EVENT,
+      `Unknown event ${JSON.stringify(name.slice(0, 100))}`,
+      { event: name.slice(0, 100) },
     );
   }
 }

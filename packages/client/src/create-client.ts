@@ -1,7 +1,7 @@
 import type { AnyContract } from '@ssekit/core';
-import { BroadcastConnection } from './broadcast.js';
-import { AsyncQueue } from './queue.js';
-import { RpcStream } from './stream.js';
+import { AsyncQueue } from './async-queue.js';
+import { BroadcastConnection } from './broadcast/broadcast-connection.js';
+import { RpcStream } from './stream/rpc-stream.js';
 import type { ClientOptions, SseClient, StreamHandle, SubscribeOptions } from './types.js';
 
 function topicSet(options: SubscribeOptions | undefined): ReadonlySet<string> | undefined {

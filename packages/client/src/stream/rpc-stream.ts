@@ -1,3 +1,5 @@
+// One RPC stream: typed input in, typed events out, until `ssekit.end`, `ssekit.error` or a bound on
+// how long it may take to open. createClient makes them; the transport carries them.
 import {
   type AnyContract,
   ControlEvent,
@@ -9,13 +11,17 @@ import {
   toSseIssues,
 } from '@ssekit/core';
 import { z } from 'zod';
+import { AsyncQueue } from '../async-queue.js';
+import { errorOf, ReadyState, SseConnectionError } from '../connect/connection-error.js';
+import { openSource, type TopicMessageEvent } from '../connect/open-source.js';
+import { joinUrl } from '../connect/url.js';
 import type { EventSourceLike } from '../transport/types.js';
-import { AsyncQueue } from './queue.js';
-import { errorOf, openSource, ReadyState, type TopicMessageEvent } from './source.js';
-import type { ClientOptions, ClientStatus, StreamOptions } from './types.js';
-import { joinUrl } from './url.js';
+import type { ClientOptions, ClientStatus, StreamOptions } from '../types.js';
 
 type Item = { event: string; data: unknown };
+
+/** The default of `StreamOptions.connectTimeoutMs`. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 
 /**
  * One RPC stream: a request with typed input, and the stream of typed events it returns. It ends
@@ -29,6 +35,9 @@ export class RpcStream {
   readonly #source: EventSourceLike | undefined;
   #status: ClientStatus = 'connecting';
   #settle!: { resolve: () => void; reject: (error: SseError) => void };
+  #attempt = 0;
+  #connectTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #name: string;
 
   constructor(
     contract: AnyContract,
@@ -38,6 +47,7 @@ export class RpcStream {
     options: StreamOptions,
   ) {
     this.#options = options;
+    this.#name = name;
     this.done = new Promise<void>((resolve, reject) => {
       this.#settle = { resolve, reject };
     });
@@ -81,8 +91,14 @@ export class RpcStream {
       ...(canPost ? { method: 'POST' as const, body: json } : {}),
     });
     this.#source = source;
+    this.#armConnectTimer();
 
-    source.onopen = () => this.#setStatus('open');
+    source.onopen = () => {
+      this.#attempt = 0;
+      clearTimeout(this.#connectTimer);
+      this.#connectTimer = undefined;
+      this.#setStatus('open');
+    };
     source.onerror = (event: unknown) => {
       if (this.#status === 'closed') return;
       if (source.readyState === ReadyState.OPEN) {
@@ -90,7 +106,14 @@ export class RpcStream {
         return;
       }
       if (source.readyState === ReadyState.CONNECTING) {
+        // The transport retries with its backoff; an attempt that never opened is reported.
+        const wasOpen = this.#status === 'open';
         this.#setStatus('reconnecting');
+        if (wasOpen) this.#armConnectTimer();
+        else {
+          const { error } = errorOf(event, `Cannot reach the server for stream "${name}"`);
+          this.#report(new SseConnectionError(error, ++this.#attempt));
+        }
         return;
       }
       this.#fail(errorOf(event, `Stream "${name}" failed`).error);
@@ -154,6 +177,26 @@ export class RpcStream {
     this.#settle.resolve();
   }
 
+  // `done` settles within a bound: a server that cannot be reached ends the stream, not the wait.
+  #armConnectTimer(): void {
+    const ms =
+      this.#options.connectTimeoutMs === undefined
+        ? DEFAULT_CONNECT_TIMEOUT_MS
+        : this.#options.connectTimeoutMs;
+    clearTimeout(this.#connectTimer);
+    this.#connectTimer = undefined;
+    if (ms === null) return;
+    this.#connectTimer = setTimeout(() => {
+      this.#connectTimer = undefined;
+      this.#fail(
+        new SseError(
+          SseErrorCode.NETWORK_ERROR,
+          `Stream "${this.#name}" did not open within ${ms} ms (${this.#attempt} failed attempts)`,
+        ),
+      );
+    }, ms);
+  }
+
   #deliver(item: Item): void {
     for (const queue of this.#queues) queue.push(item);
     const set = this.#listeners.get(item.event);
@@ -181,6 +224,8 @@ export class RpcStream {
   }
 
   #finish(): void {
+    clearTimeout(this.#connectTimer);
+    this.#connectTimer = undefined;
     // [DESIGN] no reconnect after ssekit.end or ssekit.error: the source is closed for good.
     this.#source?.close();
     for (const queue of [...this.#queues]) queue.end();

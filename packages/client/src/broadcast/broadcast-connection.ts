@@ -1,15 +1,18 @@
+// The one broadcast connection of a client: subscriptions merged into one request, reconnects, and
+// what goes wrong reported through onError. Sits between createClient and the transport.
 import { type AnyContract, ControlEvent, decodeData, SseError, SseErrorCode } from '@ssekit/core';
-import type { EventSourceLike } from '../transport/types.js';
 import {
-  backoffDelay,
   errorOf,
   isRetryable,
-  openSource,
   ReadyState,
-  type TopicMessageEvent,
-} from './source.js';
-import type { ClientOptions, ClientStatus } from './types.js';
-import { compareIds, joinUrl } from './url.js';
+  SseConnectionError,
+} from '../connect/connection-error.js';
+import { openSource, type TopicMessageEvent } from '../connect/open-source.js';
+import { probeRefusal } from '../connect/probe.js';
+import { compareIds, joinUrl } from '../connect/url.js';
+import { reconnectDelayMs } from '../transport/backoff.js';
+import type { EventSourceLike } from '../transport/types.js';
+import type { ClientOptions, ClientStatus, ResetInfo } from '../types.js';
 
 interface Subscription {
   readonly name: string;
@@ -81,8 +84,8 @@ export class BroadcastConnection {
   #closed = false;
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  /** True from a reset until the next event: further resets until then are the same one. */
-  #resetAnnounced = false;
+  /** A reset was reported and no event delivered since: the next resets belong to its burst. */
+  #resetMerged = false;
 
   constructor(contract: AnyContract, options: ClientOptions) {
     this.#contract = contract;
@@ -239,7 +242,7 @@ export class BroadcastConnection {
       try {
         reason = String((JSON.parse(message.data) as { reason?: unknown }).reason ?? reason);
       } catch {}
-      this.#announceReset(reason);
+      this.#queueReset({ reason });
     });
   }
 
@@ -255,7 +258,6 @@ export class BroadcastConnection {
     if (id && (this.#lastEventId === undefined || (compareIds(id, this.#lastEventId) ?? 1) > 0)) {
       this.#lastEventId = id;
     }
-    this.#resetAnnounced = false;
     const name = event.type;
     const subs = this.#byName.get(name);
     const carried = fromCurrent ? this.#current!.subs : undefined;
@@ -269,6 +271,7 @@ export class BroadcastConnection {
       this.#report(result.error);
       return;
     }
+    this.#resetMerged = false;
     const routeByTopic = this.#current?.plan.routeByTopic ?? false;
     const targets = [...subs];
     if (id && carried) for (const sub of carried) advance(sub, id);
@@ -301,25 +304,82 @@ export class BroadcastConnection {
       return;
     }
     if (source.readyState === ReadyState.CONNECTING) {
-      // [spec] the EventSource reconnects by itself, with the last id in Last-Event-ID.
+      // [spec] the EventSource reconnects by itself, with the last id in Last-Event-ID. A drop of an
+      // open connection is routine; an attempt that never opened is reported, with its count.
+      const wasOpen = this.#status === 'open';
       this.#setStatus('reconnecting');
+      if (!wasOpen) {
+        const { error } = errorOf(event, 'Cannot reach the server');
+        this.#report(new SseConnectionError(error, ++this.#attempt));
+      }
       return;
     }
-    // The transport gave up: a refused answer, or a network failure the platform treats as final.
-    const { error, status } = errorOf(event, 'The event stream failed');
-    this.#report(error);
+    // The transport gave up: a refused answer, or a failure the platform treats as final.
     source.close();
     this.#current = undefined;
+    const carried = (event as { error?: unknown } | undefined)?.error;
+    if (carried instanceof SseError) {
+      const { error, status } = errorOf(event, 'The event stream failed');
+      this.#giveUp(error, status);
+      return;
+    }
+    // A platform EventSource says nothing of why: one plain request tells a refusal (a typo'd URL's
+    // 404, a 401) from a network failure, so that the browser and Node report the same error.
+    this.#setStatus('reconnecting');
+    const plan = this.#plan();
+    const url = source.url;
+    void probeRefusal(
+      this.#options.fetch ?? (globalThis.fetch as never),
+      url,
+      this.#options.withCredentials ?? false,
+    ).then((refusal) => {
+      if (this.#closed || this.#current !== undefined || this.#retryTimer !== undefined) return;
+      if (this.#plan().key !== plan.key) {
+        this.#reconcile();
+        return;
+      }
+      if (refusal) this.#giveUp(refusal.error, refusal.status);
+      else this.#giveUp(errorOf(event, 'The event stream failed').error, undefined);
+    });
+  }
+
+  /** After the transport stopped: drop one refused subscription, retry with backoff, or close. */
+  #giveUp(error: SseError, status: number | undefined): void {
+    const refusedEvent = error.code === SseErrorCode.UNKNOWN_EVENT ? error.event : undefined;
+    if (refusedEvent !== undefined && this.#byName.has(refusedEvent)) {
+      // A client built from a newer contract: the server does not know this event. Only its
+      // subscriptions go; the connection reopens at once for the others.
+      this.#byName.delete(refusedEvent);
+      this.#report(error);
+      this.#reconcile();
+      return;
+    }
     if (!isRetryable(status)) {
+      this.#report(error);
       this.#setStatus('closed');
       return;
     }
+    this.#report(new SseConnectionError(error, ++this.#attempt));
     this.#setStatus('reconnecting');
-    const delay = backoffDelay(this.#attempt++, 1_000, this.#options.maxRetryMs ?? 30_000);
+    // The transport's backoff: the one rule for how long to wait after failures in a row.
+    const delay = reconnectDelayMs({
+      retryMs: 1_000,
+      failures: this.#attempt,
+      maxRetryMs: this.#options.maxRetryMs ?? 30_000,
+    });
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined;
       this.#reconcile();
     }, delay);
+  }
+
+  // A storm of resets (5 000 `ssekit.reset` in a row, a server in a restart loop) is one resync:
+  // the first reset of a burst reaches onReset at once, in order with the events after it; the
+  // next ones are merged into it until an event was delivered, since they tell the app nothing new.
+  #queueReset(info: ResetInfo): void {
+    if (this.#resetMerged) return;
+    this.#resetMerged = true;
+    this.#options.onReset?.(info);
   }
 
   #resumeId(): string | undefined {
@@ -363,17 +423,6 @@ export class BroadcastConnection {
       this.#current.source.close();
       this.#current = undefined;
     }
-  }
-
-  /**
-   * Resets with no event between them (a flapping server, a hostile one sending thousands) reach
-   * `onReset` once: resynchronising once covers them all. The first goes out at once, in order with
-   * the events around it.
-   */
-  #announceReset(reason: string): void {
-    if (this.#resetAnnounced) return;
-    this.#resetAnnounced = true;
-    this.#options.onReset?.({ reason });
   }
 
   #report(error: SseError): void {

@@ -1,8 +1,10 @@
+// Opening a connection: the platform EventSource or FetchEventSource, chosen by what the request needs.
+// The broadcast connection and RPC streams call it; the transport does the rest (backoff included).
 import { SseError, SseErrorCode } from '@ssekit/core';
 import { FetchEventSource } from '../transport/fetch-event-source.js';
 import type { FetchEventSourceInit, HeadersValue } from '../transport/options.js';
 import type { EventSourceLike, MessageEventLike } from '../transport/types.js';
-import type { ClientOptions } from './types.js';
+import type { ClientOptions } from '../types.js';
 
 /** How a connection should be opened. */
 export interface SourceRequest {
@@ -14,15 +16,6 @@ export interface SourceRequest {
   lastEventId?: string | undefined;
   /** Events the parser dropped (past `maxEventLength`): reported, while the connection goes on. */
   onParseError?: (error: SseError) => void;
-}
-
-/** `readyState` values, the same on every EventSource. */
-export const ReadyState = { CONNECTING: 0, OPEN: 1, CLOSED: 2 } as const;
-
-/** An `error` event as FetchEventSource sends it: with the refused answer's status and error. */
-export interface ErrorEventLike {
-  readonly status?: number;
-  readonly error?: unknown;
 }
 
 /** A message event, with the `topic` that FetchEventSource reads from ssekit's `topic:` field. */
@@ -77,37 +70,4 @@ function withJsonContentType(
   };
   if (typeof headers === 'function') return async () => merge(await headers());
   return merge(headers);
-}
-
-/** The error a transport's `error` event carries, or one made from its status. */
-export function errorOf(
-  event: unknown,
-  fallback: string,
-): { error: SseError; status: number | undefined } {
-  const e = (event ?? {}) as ErrorEventLike;
-  const status = typeof e.status === 'number' ? e.status : undefined;
-  if (e.error instanceof SseError) return { error: e.error, status };
-  if (status !== undefined) {
-    return {
-      error: new SseError(SseErrorCode.HTTP_ERROR, `${fallback}: HTTP ${status}`, {
-        status,
-        cause: e.error,
-      }),
-      status,
-    };
-  }
-  return { error: new SseError(SseErrorCode.NETWORK_ERROR, fallback, { cause: e.error }), status };
-}
-
-/** Whether a refused connection is worth retrying: not for 4xx answers other than 408 and 429. */
-export function isRetryable(status: number | undefined): boolean {
-  if (status === undefined) return true;
-  if (status === 408 || status === 429) return true;
-  return status < 400 || status >= 500;
-}
-
-/** Exponential backoff with jitter: between half and all of min(cap, base·2^attempt). */
-export function backoffDelay(attempt: number, baseMs: number, capMs: number): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 20));
-  return Math.floor(ceiling / 2 + (Math.random() * ceiling) / 2);
 }

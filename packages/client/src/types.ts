@@ -8,8 +8,8 @@ import type {
   StreamEventName,
   StreamInput,
 } from '@ssekit/core';
-import type { FetchEventSourceInit } from '../transport/options.js';
-import type { EventSourceConstructorLike, FetchLike } from '../transport/types.js';
+import type { FetchEventSourceInit } from './transport/options.js';
+import type { EventSourceConstructorLike, FetchLike } from './transport/types.js';
 
 /** Where a client's connection stands: a string union, reported through `onStatus`. */
 export type ClientStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -43,18 +43,29 @@ export interface ClientOptions {
   validate?: boolean;
   /** Resume position for the first connect: events after this id are replayed. */
   lastEventId?: string;
-  /** Delivery errors (invalid payloads, refused connections). The connection stays up where it can. */
+  /**
+   * Delivery errors, each with a stable `code`. The connection stays up where it can:
+   * - every failed connection attempt while it retries: an `SseConnectionError` (`NETWORK_ERROR`,
+   *   or a 5xx/408/429 answer's code) with its `attempt` count; status `reconnecting`;
+   * - a refused answer (another 4xx: a wrong URL's 404, a 401): `HTTP_ERROR` or the server's code,
+   *   and status `closed`, in Node and in the browser alike;
+   * - `UNKNOWN_EVENT` naming an event the server does not know (a client built from a newer
+   *   contract): that event's subscriptions are dropped, the others go on;
+   * - invalid payloads (`VALIDATION_FAILED`), subscribers that threw (`INTERNAL`).
+   */
   onError?: (error: SseError) => void;
   /** Status changes of the broadcast connection. */
   onStatus?: (status: ClientStatus) => void;
   /**
-   * The server could not resume: the app should resynchronise its state. Resets with no event
-   * between them are one: this runs for the first, at once, in order with the events around it.
+   * The server could not resume: the app should resynchronise its state. Called at once, before the
+   * events that follow the reset; the resets of one burst (no event delivered between them, e.g.
+   * 5 000 `ssekit.reset` in a row) are merged into this one call, with the first one's reason.
    */
   onReset?: (info: ResetInfo) => void;
   /**
-   * Backoff when the transport gives up (a 5xx, a proxy error): the client opens a new connection
-   * after a delay that doubles up to this cap, with jitter. @default 30_000
+   * Backoff when the transport gives up (a 5xx, a 503 over the connection limit, a proxy error):
+   * the client opens a new connection after the transport's backoff delay (doubling, with jitter)
+   * capped at this. @default 30_000
    */
   maxRetryMs?: number;
 }
@@ -69,8 +80,16 @@ export interface SubscribeOptions {
 export interface StreamOptions {
   /** Status changes of this stream. */
   onStatus?: (status: ClientStatus) => void;
-  /** Errors of this stream: refused input, `ssekit.error`, invalid payloads. */
+  /**
+   * Errors of this stream: refused input, `ssekit.error`, invalid payloads, and each failed
+   * connection attempt while it retries (an `SseConnectionError` with its `attempt` count).
+   */
   onError?: (error: SseError) => void;
+  /**
+   * How long the stream may take to open, at the start and again after a drop, before it ends:
+   * `done` rejects with `NETWORK_ERROR`. `null` waits for ever. @default 30_000
+   */
+  connectTimeoutMs?: number | null;
 }
 
 /** A running RPC stream: listen per event, or iterate over `{ event, data }`. */
