@@ -14,7 +14,7 @@ import type http from 'node:http';
 import { quietPeriod } from '@ssekit/test-kit';
 import { EventSource as NpmEventSource } from 'eventsource';
 import { describe, expect, test } from 'vitest';
-import { type WptFormatCase, wptFormatCases } from '../../core/src/wire/wpt-format-cases.js';
+import { type WptFormatCase, wptFormatCases } from '../../core/test/fixtures/wpt-format-cases.js';
 import { FetchEventSource } from '../src/transport/fetch-event-source.js';
 import type { EventLike, EventSourceLike, MessageEventLike } from '../src/transport/types.js';
 import { nextEvent, startTestServer, waitFor, writeChunk } from './utils.js';
