@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nextTurn, quietPeriod } from '@ssekit/test-kit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SYMBOLS } from '../src/server/market.js';
@@ -56,7 +57,6 @@ async function expectTicks(
 const badge = (page: Page) => page.locator('#status').getAttribute('data-status');
 const counter = async (page: Page, name: 'gaps' | 'resets') =>
   Number(await page.locator('#counters').getAttribute(`data-${name}`));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Record the badge's changes in the page, from now on. */
 async function recordStatus(page: Page): Promise<() => Promise<string[]>> {
@@ -145,9 +145,9 @@ describe('the market dashboard in Chromium', () => {
     expect(streamUrls.at(-1)?.searchParams.get('lastEventId')).toMatch(/-\d+$/);
     await expect.poll(() => badge(page), { timeout: 10_000 }).toBe('open');
 
-    await sleep(500); // ticks already in the page's queue when the box was unticked
+    await nextTurn(500); // ticks already in the page's queue when the box was unticked
     const before = await rows(page);
-    await sleep(2_500);
+    await quietPeriod(2_500);
     const after = await rows(page);
     expect(after.AAPL!.updates).toBe(before.AAPL!.updates);
     expect(after.MSFT!.updates).toBe(before.MSFT!.updates);
@@ -216,7 +216,7 @@ describe('the market dashboard in Chromium', () => {
 
     expect(await server!.stop('SIGTERM')).toBe(0); // graceful: sse.close() ends every stream
     await expect.poll(() => badge(page), { timeout: 10_000 }).toBe('reconnecting');
-    await sleep(1_000); // down for a while: the client keeps trying
+    await quietPeriod(1_000); // down for a while: the client keeps trying
     expect(await badge(page)).toBe('reconnecting');
     const down = await rows(page);
     const watched = symbols.filter((s) => s !== 'MSFT'); // still unticked from the test above

@@ -2,10 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ClientStatus, createClient } from '@ssekit/client';
 import { defineContract, isoDate, type SseError } from '@ssekit/core';
+import { nextTurn, quietPeriod } from '@ssekit/test-kit';
 import { EventSource } from 'eventsource';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { sleep, startTestServer, trackSockets, waitFor } from '../../server/test/utils.js';
+import { startTestServer, trackSockets, waitFor } from '../../server/test/utils.js';
 
 const contract = defineContract({
   events: {
@@ -41,7 +42,10 @@ describe('createClient: broadcast subscriptions', () => {
         client.subscribe('trade', (t) => r.trades.push(t.seq));
       }
     });
-    await waitFor(() => clients.every((c) => c.status === 'open'), 'all open', 15_000);
+    await waitFor(() => clients.every((c) => c.status === 'open'), {
+      message: 'all open',
+      timeoutMs: 15_000,
+    });
 
     const expected = {
       all: [] as string[],
@@ -59,7 +63,7 @@ describe('createClient: broadcast subscriptions', () => {
         server.sse.publish('trade', { id: `t${i}`, seq: i });
         expected.trades.push(i);
       }
-      if (i % 100 === 99) await sleep(1);
+      if (i % 100 === 99) await nextTurn(1);
     }
     await waitFor(
       () =>
@@ -68,10 +72,9 @@ describe('createClient: broadcast subscriptions', () => {
             r.prices.length + r.trades.length >=
             (i % 4 === 0 ? 500 : i % 4 === 1 ? 250 : i % 4 === 2 ? 500 : 750),
         ),
-      'all delivered',
-      20_000,
+      { message: 'all delivered', timeoutMs: 20_000 },
     );
-    await sleep(50);
+    await quietPeriod(50);
     received.forEach((r, i) => {
       switch (i % 4) {
         case 0:
@@ -109,7 +112,7 @@ describe('createClient: broadcast subscriptions', () => {
       EventSource,
       onStatus: (s) => statuses.push(s),
     });
-    await sleep(50);
+    await quietPeriod(50);
     expect(connects).toBe(0);
     expect(client.status).toBe('idle');
     const offs = [
@@ -118,7 +121,7 @@ describe('createClient: broadcast subscriptions', () => {
       client.subscribe('price', () => {}),
     ];
     await waitFor(() => client.status === 'open', 'open');
-    await sleep(50);
+    await quietPeriod(50);
     expect(connects).toBe(1);
     for (const off of offs) off();
     await waitFor(() => server.sse.stats().connections === 0, 'closed with the last subscriber');
@@ -142,18 +145,21 @@ describe('createClient: broadcast subscriptions', () => {
       const publishing = (async () => {
         for (let i = 0; i < 300; i++) {
           server.sse.publish('trade', { id: 'x', seq: seq++ });
-          await sleep(i % 10 === 0 ? 2 : 0);
+          await nextTurn(i % 10 === 0 ? 2 : 0);
         }
       })();
-      await sleep(30);
+      await nextTurn(30);
       const offPrice = client.subscribe('price', () => {});
-      await sleep(30);
+      await nextTurn(30);
       offPrice();
-      await sleep(20);
+      await nextTurn(20);
       client.subscribe('price', () => {}, { topic: 'AAPL' });
       await publishing;
-      await waitFor(() => trades.length >= 300, `all trades over ${transport}`, 10_000);
-      await sleep(50);
+      await waitFor(() => trades.length >= 300, {
+        message: `all trades over ${transport}`,
+        timeoutMs: 10_000,
+      });
+      await quietPeriod(50);
       expect(trades, transport).toEqual(Array.from({ length: 300 }, (_, i) => i));
       client.close();
     }
@@ -174,9 +180,9 @@ describe('createClient: broadcast subscriptions', () => {
     for (let i = 0; i < 500; i++) {
       server.sse.publish('trade', { id: 'x', seq: i });
       if (i === 200) for (const socket of sockets) socket.destroy();
-      if (i % 50 === 0) await sleep(2);
+      if (i % 50 === 0) await nextTurn(2);
     }
-    await waitFor(() => seen.length >= 500, 'all after the cut', 10_000);
+    await waitFor(() => seen.length >= 500, { message: 'all after the cut', timeoutMs: 10_000 });
     expect(seen).toEqual(Array.from({ length: 500 }, (_, i) => i));
     expect(resets).toEqual([]);
     client.close();
@@ -191,7 +197,7 @@ describe('createClient: broadcast subscriptions', () => {
     stale.subscribe('trade', (t) => after.push(t.seq));
     await waitFor(() => resets.length === 1, 'reset');
     for (const socket of sockets) socket.destroy();
-    await sleep(100);
+    await nextTurn(100);
     server.sse.publish('trade', { id: 'x', seq: 1000 });
     await waitFor(() => after.length === 1, 'live after reset');
     expect(resets).toEqual(['unknown-epoch']);

@@ -3,7 +3,9 @@
  * backoff, refusals with their status and body, stalls, oversized events, and a close() that
  * leaves nothing running.
  */
+import { setTimeout as timeout } from 'node:timers/promises';
 import { SseError, SseErrorCode } from '@ssekit/core';
+import { nextTurn, quietPeriod } from '@ssekit/test-kit';
 import { EventSource as NpmEventSource } from 'eventsource';
 import { afterEach, describe, expect, onTestFinished, test, vi } from 'vitest';
 import { isSseErrorEvent, type SseErrorEvent } from '../src/transport/events.js';
@@ -11,7 +13,6 @@ import { FetchEventSource } from '../src/transport/fetch-event-source.js';
 import { getPlatformEventSource } from '../src/transport/platform.js';
 import type { FetchLike, FetchLikeInit, MessageEventLike } from '../src/transport/types.js';
 import {
-  delay,
   nextEvent,
   openStream,
   startTestServer,
@@ -24,7 +25,7 @@ import {
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([
     promise,
-    delay(ms).then(() => Promise.reject(new Error(`${what} did not happen within ${ms} ms`))),
+    timeout(ms).then(() => Promise.reject(new Error(`${what} did not happen within ${ms} ms`))),
   ]);
 }
 
@@ -168,7 +169,7 @@ describe('fetch, method and body', () => {
     const event = await nextEvent<MessageEventLike>(source, 'message');
     expect(event.origin).toBe('https://example.test');
     source.close();
-    await waitFor(() => cancelled, 'the body to be cancelled', 1_000);
+    await waitFor(() => cancelled, { message: 'the body to be cancelled', timeoutMs: 1_000 });
   });
 
   test('a body is POSTed, and sent again on every reconnect', async () => {
@@ -232,7 +233,10 @@ describe('reconnection and backoff', () => {
     const source = new FetchEventSource(server.url, { initialRetryMs: 20, maxRetryMs: 200 });
     const errors = errorsOf(source);
     try {
-      await waitFor(() => server.requests.length >= 12, 'twelve attempts', 10_000);
+      await waitFor(() => server.requests.length >= 12, {
+        message: 'twelve attempts',
+        timeoutMs: 10_000,
+      });
       const delays = errors.slice(0, 11).map((e) => e.event.retryDelayMs ?? -1);
       for (const [i, delayMs] of delays.entries()) {
         // after n failures the delay is in [retry, min(cap, retry × 2ⁿ)]
@@ -271,7 +275,10 @@ describe('reconnection and backoff', () => {
     try {
       const error = await nextEvent<SseErrorEvent>(source, 'error');
       expect(error.retryDelayMs).toBe(35);
-      await waitFor(() => server.requests.length >= 2, 'the reconnect', 1_000);
+      await waitFor(() => server.requests.length >= 2, {
+        message: 'the reconnect',
+        timeoutMs: 1_000,
+      });
     } finally {
       source.close();
     }
@@ -373,7 +380,7 @@ describe('a refused connection', () => {
       expect(event.error).toBeInstanceOf(SseError);
       expect(event.error).toMatchObject({ code: 'UNAUTHORIZED', message: 'no token', status: 401 });
       expect(event.message).toBe('no token');
-      await delay(100);
+      await quietPeriod(100);
       expect(server.requests).toHaveLength(1);
     } finally {
       source.close();
@@ -458,14 +465,14 @@ describe('stall timeout', () => {
       openStream(res);
       for (let i = 0; i < 12 && !res.destroyed; i++) {
         await writeChunk(res, ': hb\n\n');
-        await delay(50);
+        await nextTurn(50);
       }
     });
     const source = new FetchEventSource(server.url, { stallTimeoutMs: 200 });
     const errors = errorsOf(source);
     try {
       await nextEvent(source, 'open');
-      await delay(650);
+      await quietPeriod(650);
       expect(errors).toEqual([]);
       expect(source.readyState).toBe(source.OPEN);
     } finally {
@@ -571,7 +578,7 @@ describe('close()', () => {
     source.addEventListener('message', (event) => seen.push(`listener ${event.data}`));
     await waitFor(() => seen.length > 0, 'the first event');
     await within(server.requests[0]!.socketClosed, 2_000, 'the server seeing the socket closed');
-    await delay(100);
+    await quietPeriod(100);
     // the listener of the same event still runs: close() stops what comes after it
     expect(seen).toEqual(['one', 'listener one']);
     expect(source.readyState).toBe(source.CLOSED);
@@ -590,7 +597,7 @@ describe('close()', () => {
     const source = new FetchEventSource(server.url, { initialRetryMs: 20 });
     source.onerror = () => source.close();
     await nextEvent(source, 'error');
-    await delay(100);
+    await quietPeriod(100);
     expect(source.readyState).toBe(source.CLOSED);
     expect(server.requests).toHaveLength(1);
     expect(timers.live()).toBe(0);
@@ -608,7 +615,7 @@ describe('close()', () => {
     expect(timers.live()).toBe(1); // the stall check: the tracker sees the source's timers
     source.close();
     await within(server.requests[0]!.socketClosed, 2_000, 'the server seeing the socket closed');
-    await delay(50);
+    await quietPeriod(50);
     expect(errors).toEqual([]);
     expect(timers.live()).toBe(0);
   });
@@ -623,7 +630,7 @@ describe('close()', () => {
     });
     source.close();
     release();
-    await delay(100);
+    await quietPeriod(100);
     expect(server.requests).toHaveLength(0);
   });
 });

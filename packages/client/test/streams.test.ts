@@ -1,9 +1,10 @@
 import { createClient } from '@ssekit/client';
 import { defineContract, type SseError } from '@ssekit/core';
+import { nextTurn, quietPeriod } from '@ssekit/test-kit';
 import { EventSource } from 'eventsource';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { sleep, startTestServer, trackSockets, waitFor } from '../../server/test/utils.js';
+import { startTestServer, trackSockets, waitFor } from '../../server/test/utils.js';
 
 const contract = defineContract({
   streams: {
@@ -44,7 +45,7 @@ function handlers(log: { started: number; finallyAt: number[]; abortedAt: number
       try {
         const from = lastEventId === undefined ? 0 : Number(lastEventId) + 1;
         for (let n = from; n < input.to; n++) {
-          if (input.delayMs) await sleep(input.delayMs);
+          if (input.delayMs) await nextTurn(input.delayMs);
           if (signal.aborted) return;
           yield { event: 'n' as const, data: { n }, id: String(n) };
         }
@@ -166,7 +167,7 @@ describe('RPC streams', () => {
     const error = await crash.done.catch((e: SseError) => e);
     expect(error).toMatchObject({ code: 'INTERNAL', message: 'Internal error' });
     expect(JSON.stringify(error)).not.toContain('hunter2');
-    await sleep(300);
+    await quietPeriod(300);
     expect(log.started).toBe(1);
     expect(got).toEqual([1]);
     expect(serverErrors).toHaveLength(2);
@@ -181,7 +182,7 @@ describe('RPC streams', () => {
     await new Promise<void>((resolve) => handle.on('n', (d) => d.n === 3 && resolve()));
     const closedAt = Date.now();
     handle.close();
-    await waitFor(() => log.finallyAt.length === 1, 'finally ran', 1000);
+    await waitFor(() => log.finallyAt.length === 1, { message: 'finally ran', timeoutMs: 1000 });
     expect(log.abortedAt[0]! - closedAt).toBeLessThan(100);
     expect(log.finallyAt[0]! - closedAt).toBeLessThan(100);
     await waitFor(() => server.sse.stats().streams === 0, 'stream released');

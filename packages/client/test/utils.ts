@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type http from 'node:http';
+import { nextTurn, startHttpServer } from '@ssekit/test-kit';
 import type { EventLike, EventSourceLike } from '../src/transport/types.js';
 
 /** One request as the test server saw it. */
@@ -38,8 +38,7 @@ export interface TestServer extends AsyncDisposable {
  */
 export async function startTestServer(handler: TestHandler): Promise<TestServer> {
   const requests: SeenRequest[] = [];
-  const sockets = new Set<Socket>();
-  const server = http.createServer((req, res) => {
+  const server = await startHttpServer((req, res) => {
     const header = req.headers['last-event-id'];
     const seen: SeenRequest = {
       index: requests.length,
@@ -59,28 +58,13 @@ export async function startTestServer(handler: TestHandler): Promise<TestServer>
       res.destroy(error instanceof Error ? error : new Error(String(error)));
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  let closed: Promise<void> | undefined;
-  const close = () => {
-    closed ??= new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    });
-    return closed;
-  };
   return {
-    url: `${origin}/`,
-    origin,
+    url: `${server.origin}/`,
+    origin: server.origin,
     requests,
-    openSockets: () => sockets.size,
-    close,
-    [Symbol.asyncDispose]: close,
+    openSockets: () => server.sockets.size,
+    close: server.close,
+    [Symbol.asyncDispose]: server.close,
   };
 }
 
@@ -96,25 +80,10 @@ export async function writeChunk(
   chunk: string | Uint8Array,
 ): Promise<void> {
   if (!res.write(chunk)) await once(res, 'drain');
-  await delay(5);
+  await nextTurn(5);
 }
 
-export function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Poll `predicate` until it holds; throws with `message` after `timeoutMs`. */
-export async function waitFor(
-  predicate: () => boolean,
-  message: string,
-  timeoutMs = 5_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${message}`);
-    await delay(5);
-  }
-}
+export { waitFor } from '@ssekit/test-kit';
 
 /** The next event of `type` on `source`, or a rejection after `timeoutMs`. */
 export function nextEvent<TEvent extends EventLike = EventLike>(

@@ -11,12 +11,13 @@
  * @see https://github.com/web-platform-tests/wpt/tree/master/eventsource
  */
 import type http from 'node:http';
+import { quietPeriod } from '@ssekit/test-kit';
 import { EventSource as NpmEventSource } from 'eventsource';
 import { describe, expect, test } from 'vitest';
-import { type WptFormatCase, wptFormatCases } from '../../core/src/wire/wpt-format-cases.js';
+import { type WptFormatCase, wptFormatCases } from '../../core/test/fixtures/wpt-format-cases.js';
 import { FetchEventSource } from '../src/transport/fetch-event-source.js';
 import type { EventLike, EventSourceLike, MessageEventLike } from '../src/transport/types.js';
-import { delay, nextEvent, startTestServer, waitFor, writeChunk } from './utils.js';
+import { nextEvent, startTestServer, waitFor, writeChunk } from './utils.js';
 
 interface Implementation {
   readonly name: string;
@@ -133,11 +134,10 @@ async function runFormatCase(
     if (wpt.opens) {
       // Each body ends with the connection, which fires `error`: once every expected connection
       // ended, every event it carried has been dispatched.
-      await waitFor(
-        () => seen.errors.length >= wpt.connections.length,
-        `${wpt.connections.length} connections to end`,
-        10_000,
-      );
+      await waitFor(() => seen.errors.length >= wpt.connections.length, {
+        message: `${wpt.connections.length} connections to end`,
+        timeoutMs: 10_000,
+      });
       source.close();
       expect(seen.events).toEqual(expected);
       for (const [i, connection] of wpt.connections.entries()) {
@@ -155,7 +155,7 @@ async function runFormatCase(
       expect(Object.hasOwn(event, 'data')).toBe(false);
       expect(event.bubbles).toBe(false);
       expect(event.cancelable).toBe(false);
-      await delay(150);
+      await quietPeriod(150);
       expect(seen.events).toEqual([]);
       expect(seen.errors).toHaveLength(1);
       expect(server.requests).toHaveLength(1);
@@ -189,7 +189,7 @@ describe.each(implementations)('WPT eventsource conformance: $name', (impl) => {
         const seen = record(source, []);
         await nextEvent(source, 'error');
         expect(source.readyState).toBe(source.CLOSED);
-        await delay(150);
+        await quietPeriod(150);
         expect(seen.events).toEqual([]);
         expect(seen.errors).toHaveLength(1);
         expect(server.requests).toHaveLength(1);
@@ -237,7 +237,7 @@ describe.each(implementations)('WPT eventsource conformance: $name', (impl) => {
       source.onmessage = (event) => log.push(`message ${event.data}`);
       source.onerror = () => log.push(`error ${source.readyState}`);
       await waitFor(() => log.includes(`error ${source.CLOSED}`), 'the closing error');
-      await delay(100);
+      await quietPeriod(100);
       expect(log).toEqual([
         'message opened',
         `error ${source.CONNECTING}`,
@@ -374,7 +374,10 @@ describe.concurrent('WPT retry timing', () => {
         try {
           const opens: number[] = [];
           source.onopen = () => opens.push(performance.now());
-          await waitFor(() => opens.length >= 2, 'the second open', retryMs * 2);
+          await waitFor(() => opens.length >= 2, {
+            message: 'the second open',
+            timeoutMs: retryMs * 2,
+          });
           const [first = 0, second = 0] = opens;
           expect(Math.abs(1 - (second - first) / retryMs)).toBeLessThan(0.1);
         } finally {

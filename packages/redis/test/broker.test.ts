@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { defineContract, SseError, SseValidationError } from '@ssekit/core';
 import type { BrokerEvent } from '@ssekit/server';
+import { nextTurn } from '@ssekit/test-kit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -10,7 +10,7 @@ import {
   type RedisBrokerGap,
   redisBroker,
 } from '../src/index.js';
-import { collect, entry, ns, startTestRedis, type TestRedis, waitFor } from './utils.js';
+import { collect, entry, ns, startRedis, type TestRedis, waitFor } from './utils.js';
 
 let redis: TestRedis;
 let raw: Redis;
@@ -19,7 +19,7 @@ let keys = 0;
 const freshKey = () => `test:${++keys}`;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
+  redis = await startRedis();
   raw = new Redis(redis.url);
 });
 
@@ -73,7 +73,7 @@ describe('redisBroker: append', () => {
       const broker = redisBroker({ url: redis.url }, { key, maxAgeMs: 200 });
       const old = [];
       for (let n = 0; n < 6; n++) old.push(await broker.append(entry(n)));
-      await sleep(300);
+      await nextTurn(300);
       const fresh = await broker.append(entry(6));
       const left = ((await raw.xrange(key, '-', '+')) as [string, string[]][]).map(([id]) => id);
       expect(left).toContain(fresh);
@@ -111,7 +111,7 @@ describe('redisBroker: append', () => {
     const script =
       "local s = redis.call('TIME') repeat local t = redis.call('TIME') until (t[1] - s[1]) * 1000000 + t[2] - s[2] > 500000";
     const running = busy.eval(script, 0);
-    await sleep(50);
+    await nextTurn(50);
     const error = await broker.append(entry(1)).catch((e: unknown) => e);
     expect((error as RedisBrokerError).code).toBe('UNCERTAIN');
     await running;
@@ -330,7 +330,7 @@ describe('redisBroker: readSince', () => {
       lastId: '0-0',
     });
     const a = await broker.append(entry(0));
-    await sleep(5);
+    await nextTurn(5);
     const b = await broker.append(entry(1));
     const [ms, seq] = a.split('-');
     const between = `${ms}-${Number(seq) + 1}`;

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { nextTurn, quietPeriod } from '@ssekit/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareStreamIds } from '../src/ids.js';
 import {
@@ -13,7 +13,7 @@ import {
 } from './cluster/cluster.js';
 import { type AppBundle, buildApp } from './cluster/processes.js';
 import type { Outcome } from './cluster/protocol.js';
-import { startTestRedis, waitFor } from './utils.js';
+import { startRedis, waitFor } from './utils.js';
 
 let bundle: AppBundle;
 beforeAll(async () => {
@@ -32,7 +32,7 @@ function expectStream(client: TestClient, stream: readonly { id: string; key: st
 
 describe('three server processes and a worker on one Redis stream', () => {
   it('every client, whatever its server, gets every event once, in the same order', async () => {
-    await using redis = await startTestRedis();
+    await using redis = await startRedis();
     const key = 'cluster:fanout';
     await using cluster = await startCluster(bundle, { redisUrl: redis.url, key });
     await using clients = createClients(cluster.url, 9);
@@ -67,12 +67,11 @@ describe('three server processes and a worker on one Redis stream', () => {
       expect(ns).toEqual(Array.from({ length: 300 }, (_, n) => `${src}:${n}`));
     }
 
-    await waitFor(
-      () => clients.all.every((c) => ticksOf(c).length >= stream.length),
-      'every client receives every event',
-      20_000,
-    );
-    await sleep(200); // room for a duplicate to show up
+    await waitFor(() => clients.all.every((c) => ticksOf(c).length >= stream.length), {
+      message: 'every client receives every event',
+      timeoutMs: 20_000,
+    });
+    await quietPeriod(200); // room for a duplicate to show up
     for (const client of clients.all) {
       expectStream(client, stream);
       expect(client.received.filter((r) => r.type === 'reset')).toEqual([]);
@@ -81,7 +80,7 @@ describe('three server processes and a worker on one Redis stream', () => {
   }, 60_000);
 
   it('a server killed with SIGKILL mid-stream: its clients resume on the others, with no gap and no duplicate', async () => {
-    await using redis = await startTestRedis();
+    await using redis = await startRedis();
     const key = 'cluster:kill';
     await using cluster = await startCluster(bundle, { redisUrl: redis.url, key });
     await using clients = createClients(cluster.url, 9);
@@ -107,11 +106,10 @@ describe('three server processes and a worker on one Redis stream', () => {
       }),
     ]);
     // Mid-stream: once every client has some of the events.
-    await waitFor(
-      () => clients.all.every((c) => ticksOf(c).length >= 50),
-      'the stream is flowing',
-      10_000,
-    );
+    await waitFor(() => clients.all.every((c) => ticksOf(c).length >= 50), {
+      message: 'the stream is flowing',
+      timeoutMs: 10_000,
+    });
     await victim.kill();
     const [fromServer, fromWorker] = await publishing;
     expect(acked(fromServer)).toHaveLength(300);
@@ -119,12 +117,11 @@ describe('three server processes and a worker on one Redis stream', () => {
     const stream = await readStream(redis.url, key);
     expect(stream).toHaveLength(600);
 
-    await waitFor(
-      () => clients.all.every((c) => ticksOf(c).length >= stream.length),
-      'every client receives every event',
-      20_000,
-    );
-    await sleep(200);
+    await waitFor(() => clients.all.every((c) => ticksOf(c).length >= stream.length), {
+      message: 'every client receives every event',
+      timeoutMs: 20_000,
+    });
+    await quietPeriod(200);
     for (const client of clients.all) {
       expectStream(client, stream);
       expect(client.received.filter((r) => r.type === 'reset')).toEqual([]);
@@ -196,7 +193,7 @@ function expectAcrossRestart(
 
 describe('a Redis restart without persistence, mid-stream', () => {
   it('clients get the old stream gap-free, one ssekit.reset, then all of the new stream; nothing acknowledged after the restart is lost', async () => {
-    await using redis = await startTestRedis();
+    await using redis = await startRedis();
     const key = 'cluster:restart';
     await using cluster = await startCluster(bundle, {
       redisUrl: redis.url,
@@ -222,15 +219,14 @@ describe('a Redis restart without persistence, mid-stream', () => {
         everyMs: 10,
       }),
     ]);
-    await waitFor(
-      () => clients.all.every((c) => ticksOf(c).length >= 50),
-      'the stream is flowing',
-      10_000,
-    );
+    await waitFor(() => clients.all.every((c) => ticksOf(c).length >= 50), {
+      message: 'the stream is flowing',
+      timeoutMs: 10_000,
+    });
     await redis.kill();
     // Longer than commandTimeoutMs: publishes of the first part of the outage give up (TIMEOUT),
     // later ones wait and go out to the new server.
-    await sleep(1_500);
+    await nextTurn(1_500);
     await redis.start();
     const [fromServer, fromWorker] = await publishing;
 
@@ -254,10 +250,9 @@ describe('a Redis restart without persistence, mid-stream', () => {
           const at = c.received.findIndex((r) => r.type === 'reset');
           return at !== -1 && c.received.length - at - 1 >= newStream.length;
         }),
-      'every client receives the reset and the new stream',
-      20_000,
+      { message: 'every client receives the reset and the new stream', timeoutMs: 20_000 },
     );
-    await sleep(200);
+    await quietPeriod(200);
     for (const client of clients.all) expectAcrossRestart(client, outcomes, newStream);
     const stats = await Promise.all(cluster.servers.map((s) => s.stats()));
     expect(stats.map((s) => s.resets)).toEqual([3, 3, 3]);
@@ -269,7 +264,10 @@ describe('a Redis restart without persistence, mid-stream', () => {
     );
     expect(oldId).toBeDefined();
     const late = clients.add(cluster.url, { lastEventId: (oldId as { id: string }).id });
-    await waitFor(() => late.received.length > 0, 'the late client gets a reset', 10_000);
+    await waitFor(() => late.received.length > 0, {
+      message: 'the late client gets a reset',
+      timeoutMs: 10_000,
+    });
     expect(late.received).toEqual([
       { type: 'reset', reason: 'unknown-epoch', id: newStream.at(-1)!.id },
     ]);
@@ -285,8 +283,7 @@ describe('a Redis restart without persistence, mid-stream', () => {
     await waitFor(
       () =>
         clients.all.every((c) => ticksOf(c).filter((t) => t.key.startsWith('late:')).length >= 5),
-      'every client receives the events published after',
-      10_000,
+      { message: 'every client receives the events published after', timeoutMs: 10_000 },
     );
     for (const client of clients.all)
       expect(

@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { nextTurn } from '@ssekit/test-kit';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { RedisBrokerError, type RedisBrokerGap, redisBroker } from '../src/index.js';
-import { collect, entry, ns, startTestRedis, waitFor } from './utils.js';
+import { collect, entry, ns, startRedis, waitFor } from './utils.js';
 
 // Reconnect quickly, so that the test's timings do not depend on ioredis's growing default delays.
 const redisOptions = { retryStrategy: () => 100 };
@@ -17,7 +17,7 @@ interface Outcome {
 
 describe('redisBroker across a Redis crash (SIGKILL, no persistence)', () => {
   it('recovers the tail; each publish during the outage is stored later or rejected, none lost silently', async () => {
-    await using redis = await startTestRedis();
+    await using redis = await startRedis();
     const key = 'restart';
     const gaps: RedisBrokerGap[] = [];
     const subscriber = redisBroker(
@@ -47,17 +47,17 @@ describe('redisBroker across a Redis crash (SIGKILL, no persistence)', () => {
           },
         );
         outcomes.push(outcome);
-        await sleep(20);
+        await nextTurn(20);
       }
     })();
 
-    await sleep(300);
+    await nextTurn(300);
     phase = 'outage';
     await redis.kill();
-    await sleep(1_500);
+    await nextTurn(1_500);
     await redis.start();
     phase = 'after';
-    await sleep(700);
+    await nextTurn(700);
     stop = true;
     await publishing;
     await Promise.all(outcomes.map((o) => o.done));
@@ -103,7 +103,7 @@ describe('redisBroker across a Redis crash (SIGKILL, no persistence)', () => {
   });
 
   it('an idle subscriber notices the empty restarted stream; old ids no longer resume', async () => {
-    await using redis = await startTestRedis();
+    await using redis = await startRedis();
     const key = 'idle';
     const gaps: RedisBrokerGap[] = [];
     const broker = redisBroker(
@@ -116,9 +116,12 @@ describe('redisBroker across a Redis crash (SIGKILL, no persistence)', () => {
     await waitFor(() => seen.length === 1, 'the first event arrives');
 
     await redis.kill();
-    await sleep(300);
+    await nextTurn(300);
     await redis.start();
-    await waitFor(() => gaps.length === 1, 'the reset is noticed without any new event', 10_000);
+    await waitFor(() => gaps.length === 1, {
+      message: 'the reset is noticed without any new event',
+      timeoutMs: 10_000,
+    });
     expect(gaps).toEqual([{ reason: 'unknown-epoch', after: old, lastId: '0-0' }]);
     // The subscriber (the hub, in a server) resets to `0-0`: all of the new stream follows.
     expect(resets).toEqual([{ reason: 'unknown-epoch', lastId: '0-0' }]);
@@ -140,7 +143,7 @@ describe('redisBroker across a Redis crash (SIGKILL, no persistence)', () => {
   });
 
   it('a subscriber that starts while Redis is down begins once it is up', async () => {
-    await using redis = await startTestRedis();
+    await using redis = await startRedis();
     await redis.kill();
     const errors: unknown[] = [];
     const broker = redisBroker(
@@ -149,7 +152,7 @@ describe('redisBroker across a Redis crash (SIGKILL, no persistence)', () => {
     );
     const seen: string[] = [];
     broker.subscribe((events) => seen.push(...events.map((e) => e.id)));
-    await sleep(700);
+    await nextTurn(700);
     // The tail retries with backoff: a few attempts to read its starting point, not a busy loop.
     const timeouts = errors.filter(
       (e) => e instanceof RedisBrokerError && e.code === 'TIMEOUT',
@@ -164,19 +167,19 @@ describe('redisBroker across a Redis crash (SIGKILL, no persistence)', () => {
     while (seen.length === 0) {
       if (Date.now() > deadline) throw new Error('the tail did not start once Redis was up');
       appended.push(await broker.append(entry(appended.length)));
-      await sleep(50);
+      await nextTurn(50);
     }
     expect(appended).toContain(seen[0]);
     await broker.close();
   });
 
   it('closes at once while Redis is down, failing waiting appends with CLOSED', async () => {
-    await using redis = await startTestRedis();
+    await using redis = await startRedis();
     await redis.kill();
     const broker = redisBroker({ url: redis.url, redisOptions }, { commandTimeoutMs: null });
     broker.subscribe(() => {});
     const waiting = broker.append(entry(1)).catch((e: unknown) => e);
-    await sleep(200);
+    await nextTurn(200);
     const started = Date.now();
     await broker.close();
     expect(Date.now() - started).toBeLessThan(500);

@@ -5,11 +5,12 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { createClient } from '@ssekit/client';
 import { defineContract } from '@ssekit/core';
+import { nextTurn, quietPeriod } from '@ssekit/test-kit';
 import { EventSource } from 'eventsource';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { readRaw, sleep, startTestServer, trackSockets, waitFor } from './utils.js';
+import { readRaw, startTestServer, trackSockets, waitFor } from './utils.js';
 
 const contract = defineContract({
   events: {
@@ -44,7 +45,7 @@ describe('faults', () => {
     for (const s of await Promise.all(Array.from({ length: 100 }, () => rawConnect(port, '/sse'))))
       s.destroy();
     await waitFor(() => server.sse.stats().connections === 0, 'warm-up closed');
-    await sleep(50);
+    await nextTurn(50);
     const baseline = {
       heap: heap(),
       resources: process.getActiveResourcesInfo().length,
@@ -59,8 +60,11 @@ describe('faults', () => {
       server.sse.publish('tick', { seq: batch });
       for (const s of sockets) s.destroy();
     }
-    await waitFor(() => server.sse.stats().connections === 0, 'all closed', 10_000);
-    await sleep(100);
+    await waitFor(() => server.sse.stats().connections === 0, {
+      message: 'all closed',
+      timeoutMs: 10_000,
+    });
+    await nextTurn(100);
     const after = {
       heap: heap(),
       resources: process.getActiveResourcesInfo().length,
@@ -93,18 +97,23 @@ describe('faults', () => {
     for (let i = 0; i < 10; i++) first.sse.publish('tick', { seq: i });
     await waitFor(() => clients.every((c) => c.state.seqs.length === 10), 'before restart');
     await first.close();
-    await sleep(100);
-    await using second = await startTestServer(contract, { retryMs: 50 }, undefined, port);
     await waitFor(
-      () => clients.every((c) => c.state.resets === 1 && c.client.status === 'open'),
-      'reset once',
-      10_000,
+      () => clients.every((c) => c.client.status !== 'open'),
+      'every client to see the server gone',
     );
+    await using second = await startTestServer(contract, { retryMs: 50 }, undefined, port);
+    await waitFor(() => clients.every((c) => c.state.resets === 1 && c.client.status === 'open'), {
+      message: 'reset once',
+      timeoutMs: 10_000,
+    });
     for (let i = 10; i < 20; i++) second.sse.publish('tick', { seq: i });
-    await waitFor(() => clients.every((c) => c.state.seqs.length === 20), 'after restart', 10_000);
+    await waitFor(() => clients.every((c) => c.state.seqs.length === 20), {
+      message: 'after restart',
+      timeoutMs: 10_000,
+    });
     // A second drop of the connection resumes normally, with no further reset.
     for (const socket of trackSockets(second.http)) socket.destroy();
-    await sleep(300);
+    await quietPeriod(300);
     for (const c of clients) {
       expect(c.state.resets).toBe(1);
       expect(c.state.seqs).toEqual(Array.from({ length: 20 }, (_, i) => i));
@@ -120,14 +129,17 @@ describe('faults', () => {
     const port = (server.http.address() as net.AddressInfo).port;
     const reset = await rawConnect(port, '/sse');
     reset.resetAndDestroy();
-    await waitFor(() => server.sse.stats().connections === 0, 'reset peer removed', 2000);
+    await waitFor(() => server.sse.stats().connections === 0, {
+      message: 'reset peer removed',
+      timeoutMs: 2000,
+    });
 
     const stalled = await rawConnect(port, '/sse');
     stalled.pause();
     const text = 'y'.repeat(4000);
     for (let round = 0; round < 2000 && server.sse.stats().slowCloses === 0; round++) {
       for (let i = 0; i < 10; i++) server.sse.publish('note', { text });
-      await sleep(1);
+      await nextTurn(1);
     }
     await waitFor(() => server.sse.stats().slowCloses === 1, 'stalled peer closed');
     expect(server.sse.stats().connections).toBe(0);
@@ -150,15 +162,18 @@ describe('faults', () => {
     const total = 3000;
     for (let i = 0; i < total; i++) {
       server.sse.publish('tick', { seq: i });
-      if (i % 100 === 0) await sleep(1);
+      if (i % 100 === 0) await nextTurn(1);
       if (i % 500 === 250) {
         // Cut a third of the connections in the middle of a burst.
         let n = 0;
         for (const socket of sockets) if (n++ % 3 === 0) socket.destroy();
       }
     }
-    await waitFor(() => clients.every((c) => c.seqs.length >= total), 'all delivered', 20_000);
-    await sleep(50);
+    await waitFor(() => clients.every((c) => c.seqs.length >= total), {
+      message: 'all delivered',
+      timeoutMs: 20_000,
+    });
+    await quietPeriod(50);
     const expected = Array.from({ length: total }, (_, i) => i);
     for (const c of clients) {
       expect(c.seqs).toEqual(expected);
@@ -262,7 +277,7 @@ describe('bad input', () => {
         timeoutMs: 1500,
       }),
     );
-    await sleep(200);
+    await nextTurn(200);
     server.sse.publish('tick', { seq: 666 });
     server.sse.publish('note', { text: 'secret' }, { topic: 'secret' });
     server.sse.publish('note', { text: 'end' }, { topic: 'public' });
@@ -304,7 +319,10 @@ describe('a hostile server', () => {
     });
     const seqs: number[] = [];
     client.subscribe('tick', (t) => seqs.push(t.seq));
-    await waitFor(() => seqs.length === 1, 'the valid event after the garbage', 20_000);
+    await waitFor(() => seqs.length === 1, {
+      message: 'the valid event after the garbage',
+      timeoutMs: 20_000,
+    });
     expect(seqs).toEqual([7]);
     expect(errors).toContain('EVENT_TOO_LARGE');
     // ~20 MB were sent; the client kept at most its bound (1 Mi characters) plus noise.

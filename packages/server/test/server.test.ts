@@ -1,9 +1,10 @@
 import net from 'node:net';
 import { defineContract, isoDate, SseError, SseValidationError } from '@ssekit/core';
+import { nextTurn, quietPeriod } from '@ssekit/test-kit';
 import { EventSource } from 'eventsource';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { readRaw, sleep, startTestServer, trackSockets, waitFor } from './utils.js';
+import { readRaw, startTestServer, trackSockets, waitFor } from './utils.js';
 
 const contract = defineContract({
   events: {
@@ -250,7 +251,7 @@ describe('lifecycle', () => {
     for (let round = 0; round < 5000 && server.sse.stats().slowCloses === 0; round++) {
       for (let i = 0; i < 20; i++) server.sse.publish('trade', { id: big, qty: i });
       sent += 20 * 1000;
-      await sleep(1);
+      await nextTurn(1);
     }
     await waitFor(() => server.sse.stats().slowCloses === 1, 'slow consumer closed');
     expect(server.sse.stats().connections).toBe(0);
@@ -285,7 +286,7 @@ describe('lifecycle', () => {
     }
     await waitFor(() => server.sse.stats().connections === 0, 'all closed');
     server.sse.publish('trade', { id: 'after', qty: 1 });
-    await sleep(20);
+    await quietPeriod(20);
     expect(server.http.listenerCount('connection')).toBeLessThanOrEqual(2);
     expect(process.getActiveResourcesInfo().length).toBeLessThanOrEqual(handlesBefore + 2);
     expect(server.sse.stats().bytesWritten).toBeGreaterThan(0);

@@ -1,6 +1,4 @@
-import { once } from 'node:events';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { AnyContract } from '@ssekit/core';
 import {
   createSseServer,
@@ -8,6 +6,7 @@ import {
   type SseServer,
   type SseServerOptions,
 } from '@ssekit/server';
+import { startHttpServer } from '@ssekit/test-kit';
 import express from 'express';
 
 export interface TestServer<TContract extends AnyContract> extends AsyncDisposable {
@@ -35,24 +34,20 @@ export async function startTestServer<TContract extends AnyContract>(
   const app = express();
   setup?.(app);
   app.use('/sse', sse.router);
-  const server = http.createServer(app);
-  server.listen(port, '127.0.0.1');
-  await once(server, 'listening');
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await startHttpServer(app, { port });
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
     await sse.close({ graceMs: 200 });
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
   };
   return {
     sse,
     app,
-    http: server,
-    origin,
-    url: `${origin}/sse`,
+    http: server.http,
+    origin: server.origin,
+    url: `${server.origin}/sse`,
     close,
     [Symbol.asyncDispose]: close,
   };
@@ -92,18 +87,7 @@ export async function readRaw(
   });
 }
 
-/** Wait until `check` is true, polling; fails with `message` after `timeoutMs`. */
-export async function waitFor(
-  check: () => boolean,
-  message: string,
-  timeoutMs = 5_000,
-): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`Timed out: ${message}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+export { waitFor } from '@ssekit/test-kit';
 
 /** Open sockets of a server, so that a test can cut one as a network fault would. */
 export function trackSockets(server: http.Server): Set<import('node:net').Socket> {
@@ -114,6 +98,3 @@ export function trackSockets(server: http.Server): Set<import('node:net').Socket
   });
   return sockets;
 }
-
-/** Sleep for real time. */
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,10 +1,11 @@
 import { createClient } from '@ssekit/client';
 import type { AnyEvent } from '@ssekit/core';
+import { nextTurn, quietPeriod } from '@ssekit/test-kit';
 import type { BroadcastItem, TrackedItem } from '@ssekit/trpc';
 import { EventSource } from 'eventsource';
 import { describe, expect, it } from 'vitest';
 import { type Contract, contract } from './app.js';
-import { createTestClient, sleep, startTrpcTestServer, waitFor } from './utils.js';
+import { createTestClient, startTrpcTestServer, waitFor } from './utils.js';
 
 type Item = TrackedItem<BroadcastItem<Contract>>;
 
@@ -64,14 +65,14 @@ describe('broadcast procedure', () => {
         ids.push(server.sse.publish('price', data, { topic: symbol }));
         expected.push({ event: 'price', data });
       }
-      if (i % 50 === 49) await sleep(1);
+      if (i % 50 === 49) await nextTurn(1);
     }
     await waitFor(
       () => fromTrpc.events().length === 600 && fromSsekit.length === 600,
       'all delivered',
     );
     await waitFor(() => fromTrpcAapl.events().length === 200, 'AAPL delivered');
-    await sleep(50);
+    await quietPeriod(50);
 
     expect(fromTrpc.events().map((item) => item.data)).toEqual(expected);
     expect(fromSsekit).toEqual(expected);
@@ -121,7 +122,7 @@ describe('broadcast procedure', () => {
     await waitFor(() => resumed.events().length === 6, 'replayed');
     server.sse.publish('trade', { id: 't10', symbol: 'X', qty: 10 });
     await waitFor(() => resumed.events().length === 7, 'live');
-    await sleep(30);
+    await quietPeriod(30);
     // No ready item on a resume: the client has its position already.
     expect(resumed.items.map((item) => item.data.event)).toEqual(Array(7).fill('trade'));
     expect(
@@ -171,15 +172,18 @@ describe('broadcast procedure', () => {
     for (let i = 0; i < 300; i++) {
       server.sse.publish('trade', { id: `t${i}`, symbol: 'X', qty: i });
       expected.push(i);
-      if (i % 20 === 19) await sleep(2);
+      if (i % 20 === 19) await nextTurn(2);
       if (i === 100 || i === 200) {
         // Wait until something arrived since the last cut, so that each cut is mid-stream.
         await waitFor(() => sub.events().length > i - 90, 'progress before the cut');
         cuts += server.cutSockets() > 0 ? 1 : 0;
       }
     }
-    await waitFor(() => sub.events().length >= 300, 'all delivered after reconnects', 20_000);
-    await sleep(50);
+    await waitFor(() => sub.events().length >= 300, {
+      message: 'all delivered after reconnects',
+      timeoutMs: 20_000,
+    });
+    await quietPeriod(50);
     expect(cuts).toBe(2);
     expect(
       sub.events().map((item) => (item.data.event === 'trade' ? item.data.data.qty : -1)),
@@ -199,7 +203,10 @@ describe('broadcast procedure', () => {
     server.cutSockets();
     // Published while the client is away: the replay log holds them.
     for (let i = 0; i < 5; i++) server.sse.publish('trade', { id: `t${i}`, symbol: 'X', qty: i });
-    await waitFor(() => sub.events().length === 5, 'replayed after reconnect', 20_000);
+    await waitFor(() => sub.events().length === 5, {
+      message: 'replayed after reconnect',
+      timeoutMs: 20_000,
+    });
     expect(server.resumes).toContain(readyId);
     sub.sub.unsubscribe();
   });
@@ -251,7 +258,7 @@ describe('broadcast procedure', () => {
     server.sse.publish('trade', { id: '1', symbol: 'MSFT', qty: 1 }, { topic: 'MSFT' });
     server.sse.publish('trade', { id: '2', symbol: 'AAPL', qty: 2 }, { topic: 'AAPL' });
     await waitFor(() => sub.events().length === 1, 'filtered');
-    await sleep(30);
+    await quietPeriod(30);
     expect(sub.events().map((item) => item.data.data)).toEqual([
       { id: '2', symbol: 'AAPL', qty: 2 },
     ]);

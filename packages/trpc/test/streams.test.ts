@@ -1,11 +1,12 @@
 import { createClient } from '@ssekit/client';
 import type { StreamEvent } from '@ssekit/core';
+import { quietPeriod } from '@ssekit/test-kit';
 import type { TrackedItem } from '@ssekit/trpc';
 import { TRPCClientError } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import { describe, expect, it } from 'vitest';
 import { type AppRouter, type Contract, contract } from './app.js';
-import { createTestClient, sleep, startTrpcTestServer, waitFor } from './utils.js';
+import { createTestClient, startTrpcTestServer, waitFor } from './utils.js';
 
 type Item = TrackedItem<StreamEvent<Contract, 'buildLog'>>;
 
@@ -91,7 +92,10 @@ describe('RPC stream procedures', () => {
     const build = collect(trpc, { buildId: 'b2', lines: 60, delayMs: 5 });
     await waitFor(() => build.state.items.length >= 20, 'some lines');
     server.cutSockets();
-    await waitFor(() => build.state.completed, 'the stream ended after a reconnect', 20_000);
+    await waitFor(() => build.state.completed, {
+      message: 'the stream ended after a reconnect',
+      timeoutMs: 20_000,
+    });
     const lines = build.state.items.map((item) => item.data.event === 'line' && item.data.data.n);
     expect(lines).toEqual([...Array.from({ length: 60 }, (_, i) => i + 1), false]);
     expect(server.runs).toHaveLength(2);
@@ -107,7 +111,7 @@ describe('RPC stream procedures', () => {
     await waitFor(() => build.state.items.length >= 3, 'some lines');
     build.sub.unsubscribe();
     await waitFor(() => server.runs[0]?.aborted === true, 'aborted');
-    await sleep(30);
+    await quietPeriod(30);
     expect(server.runs[0]!.finished).toBe(false);
   });
 });

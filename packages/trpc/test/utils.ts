@@ -1,6 +1,3 @@
-import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import {
   type BrokerEvent,
   createSseServer,
@@ -9,6 +6,7 @@ import {
   type SseServer,
   type SseServerBaseOptions,
 } from '@ssekit/server';
+import { startHttpServer } from '@ssekit/test-kit';
 import {
   createTRPCClient,
   httpLink,
@@ -95,22 +93,14 @@ export async function startTrpcTestServer(
     next();
   });
   app.use('/trpc', createExpressMiddleware({ router, createContext }));
-  const server = http.createServer(app);
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await startHttpServer(app);
+  const origin = server.origin;
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
     await sse.close({ graceMs: 100 });
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
     await broker.close();
   };
   return {
@@ -121,11 +111,7 @@ export async function startTrpcTestServer(
     trpcUrl: `${origin}/trpc`,
     runs,
     resumes,
-    cutSockets() {
-      const n = sockets.size;
-      for (const socket of sockets) socket.destroy();
-      return n;
-    },
+    cutSockets: server.cutSockets,
     close,
     [Symbol.asyncDispose]: close,
   };
@@ -144,17 +130,4 @@ export function createTestClient(url: string): TRPCClient<AppRouter> {
   });
 }
 
-/** Wait until `check` is true, polling; fails with `message` after `timeoutMs`. */
-export async function waitFor(
-  check: () => boolean,
-  message: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`Timed out: ${message}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export { waitFor } from '@ssekit/test-kit';

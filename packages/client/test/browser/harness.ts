@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { launchChromium as launchKitChromium } from '@ssekit/test-kit';
 import { build, type Plugin } from 'esbuild';
 import type express from 'express';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { PageClientOptions, PageState, PageWindow } from './page-api.js';
-
-export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -93,32 +91,9 @@ export interface TestBrowser extends AsyncDisposable {
   readonly browser: Browser;
 }
 
-/**
- * Launch Debian's Chromium through playwright-core. Playwright gives every launch a fresh temporary
- * profile (and removes it on close); it refuses a `--user-data-dir` flag with `launch()`, so none
- * is passed. A machine without Chromium fails here: a browser test that skips proves nothing.
- */
+/** Launch headless Chromium (found by the test kit, never hard-coded); closed by `await using`. */
 export async function launchChromium(): Promise<TestBrowser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM_PATH}: install it with \`apt-get install -y chromium\``,
-    );
-  }
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    timeout: 30_000,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      // Without these, Chromium's own connections to Google hosts fail on a closed network.
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchKitChromium();
   return { browser, [Symbol.asyncDispose]: () => browser.close() };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type WptFormatCase, wptFormatCases } from '../../test/fixtures/wpt-format-cases.js';
 import {
   byteChunks,
   createRng,
@@ -6,7 +7,6 @@ import {
   parseChunks,
   randomChunks,
 } from '../../test/utils.js';
-import { type WptFormatCase, wptFormatCases } from './wpt-format-cases.js';
 
 const RANDOM_CHUNKINGS = 25;
 

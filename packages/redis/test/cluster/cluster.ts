@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type ClientStatus, createClient, type SseClient } from '@ssekit/client';
 import type { SseError } from '@ssekit/core';
+import { nextTurn } from '@ssekit/test-kit';
 import { Redis } from 'ioredis';
 import { waitFor } from '../utils.js';
 import { contract } from './contract.js';
@@ -127,11 +127,10 @@ export function ticksOf(client: TestClient): Extract<Received, { type: 'tick' }>
  * client is live on its server, so it must receive every event published after.
  */
 export async function warmUp(cluster: Cluster, clients: TestClients): Promise<void> {
-  await waitFor(
-    () => clients.all.every((c) => c.client.status === 'open'),
-    'every client is open',
-    10_000,
-  );
+  await waitFor(() => clients.all.every((c) => c.client.status === 'open'), {
+    message: 'every client is open',
+    timeoutMs: 10_000,
+  });
   const deadline = Date.now() + 10_000;
   for (let n = 0; ; n++) {
     await cluster.worker.publish({
@@ -143,7 +142,7 @@ export async function warmUp(cluster: Cluster, clients: TestClients): Promise<vo
     });
     const ready = () => clients.all.every((c) => c.received.some((r) => r.type === 'tick'));
     const until = Date.now() + 200;
-    while (!ready() && Date.now() < until) await sleep(10);
+    while (!ready() && Date.now() < until) await nextTurn(10);
     if (ready()) return;
     if (Date.now() > deadline)
       throw new Error(`no warm-up event reached every client (${n + 1} sent)`);

@@ -1,0 +1,7 @@
+// @ssekit/test-kit: the helpers every package's tests share (private, never published).
+// See CONTRIBUTING.md for which test loop uses which.
+export { CHROMIUM_CANDIDATES, findChromium, launchChromium } from './chromium.js';
+export { freePort } from './free-port.js';
+export { type HttpTestServer, startHttpServer } from './http-server.js';
+export { REDIS_MISSING, startRedis, type TestRedis } from './redis.js';
+export { nextTurn, quietPeriod, type WaitForOptions, waitFor } from './wait-for.js';
