@@ -26,16 +26,17 @@ export interface WaitForOptions {
 export async function waitFor(
   predicate: () => boolean | Promise<boolean>,
   options: string | WaitForOptions = {},
+  /** With a message as `options`: the timeout, as tests written before the options object pass it. */
+  timeoutMs?: number,
 ): Promise<void> {
-  const {
-    message = 'the condition',
-    timeoutMs = 10_000,
-    intervalMs = 5,
-  } = typeof options === 'string' ? { message: options } : options;
-  const deadline = Date.now() + timeoutMs;
+  const resolved: WaitForOptions =
+    typeof options === 'string' ? { message: options, timeoutMs } : options;
+  const { message = 'the condition', intervalMs = 5 } = resolved;
+  const limit = resolved.timeoutMs ?? 10_000;
+  const deadline = Date.now() + limit;
   while (!(await predicate())) {
     if (Date.now() > deadline)
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${message}`);
+      throw new Error(`Timed out after ${limit} ms waiting for ${message}`);
     await delay(intervalMs);
   }
 }
