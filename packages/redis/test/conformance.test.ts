@@ -1,12 +1,12 @@
 import { afterAll, beforeAll } from 'vitest';
 import { describeBrokerConformance } from '../../server/test/broker-conformance.js';
 import { RedisBroker } from '../src/index.js';
-import { startTestRedis, type TestRedis } from './utils.js';
+import { startRedis, type TestRedis } from './utils.js';
 
 let redis: TestRedis;
 let n = 0;
 beforeAll(async () => {
-  redis = await startTestRedis();
+  redis = await startRedis();
 });
 afterAll(() => redis?.[Symbol.asyncDispose]());
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runCases } from '../../server/test/model/harness.js';
 import { createRedisPublisher, RedisBroker } from '../src/index.js';
-import { startTestRedis } from './utils.js';
+import { startRedis } from './utils.js';
 
 const contract = defineContract({
   events: { tick: z.object({ n: z.int(), pad: z.string().optional() }) },
@@ -15,7 +15,7 @@ const contract = defineContract({
 
 describe('the Redis publisher', () => {
   it('refuses what sse.publish refuses: a topic with a line break, an event over maxEventBytes', async () => {
-    await using redis = await startTestRedis();
+    await using redis = await startRedis();
     const publisher = createRedisPublisher(contract, {
       url: redis.url,
       key: 'publish-path',
@@ -60,7 +60,7 @@ describe('model: exactly once, in order, on the Redis broker', () => {
   it(`${cases} cases from seed ${seed}`, {
     timeout: Math.max(120_000, cases * 3_000),
   }, async () => {
-    await using redis = await startTestRedis();
+    await using redis = await startRedis();
     let n = 0;
     const failure = await runCases({
       seed: seed + 2_000_000,
