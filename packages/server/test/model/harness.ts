@@ -2,6 +2,7 @@
 // connects, drops, resumes from random ids and stalled readers against a real server, then, per
 // session, what it received is compared with the log filtered for it from its start id.
 import { once } from 'node:events';
+import { appendFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defineContract, SseError } from '@ssekit/core';
@@ -365,9 +366,17 @@ export async function runCases(
 ) {
   const host = await startModelHost();
   try {
+    // A long run reports its progress to a file: `SSEKIT_MODEL_PROGRESS=/tmp/model.log`.
+    const progress = process.env.SSEKIT_MODEL_PROGRESS;
     for (let i = 0; i < options.count; i++) {
       const failure = await runCase({ ...options, host, seed: options.seed + i });
       if (failure) return failure;
+      if (progress && (i + 1) % 500 === 0) {
+        appendFileSync(
+          progress,
+          `${new Date().toISOString()} ${i + 1} cases from seed ${options.seed}, 0 failures\n`,
+        );
+      }
     }
     return undefined;
   } finally {
