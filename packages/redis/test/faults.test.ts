@@ -1,0 +1,82 @@
+// The fault suite: Redis restarts (AOF on and off), SCRIPT FLUSH, CLIENT KILL and a paused Redis,
+// each checked for per-publisher order, no duplicate, and no acknowledged event lost silently.
+// SSEKIT_FAULT_RUNS=5 repeats each scenario (the long run of packages/redis/README.md).
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { redisBroker } from '../src/index.js';
+import { checkDelivery, RecordingPublisher, record, ticks } from './fault-harness.js';
+import { startTestRedis, waitFor } from './utils.js';
+
+const RUNS = Number(process.env.SSEKIT_FAULT_RUNS ?? 1);
+const runs = Array.from({ length: RUNS }, (_, i) => i + 1);
+// Reconnect quickly, so that timings do not depend on ioredis's growing default delays.
+const redisOptions = { retryStrategy: () => 50 };
+
+describe.each(runs)('faults (run %i)', () => {
+  it('SCRIPT FLUSH while publishing: stored in call order, each once', async () => {
+    await using redis = await startTestRedis();
+    const raw = new Redis(redis.url);
+    const key = 'flush';
+    const subscriber = redisBroker({ url: redis.url, redisOptions }, { key, blockMs: 200 });
+    const received = await record(subscriber);
+    const brokers = [0, 1].map(() => redisBroker({ url: redis.url, redisOptions }, { key }));
+    const publishers = brokers.map((b, i) => new RecordingPublisher(b, `p${i}`));
+    const loops = publishers.map((p) => p.run({ everyMs: 2, burst: 10 }));
+    for (let i = 0; i < 30; i++) {
+      await sleep(15);
+      await raw.script('FLUSH');
+    }
+    await Promise.all(loops.map((l) => l.stop()));
+    for (const p of publishers) expect(p.count('rejected')).toBe(0);
+    const stored = ticks(
+      ((await raw.xrange(key, '-', '+')) as [string, string[]][]).map(([id, f]) => ({
+        id,
+        event: f[f.indexOf('event') + 1]!,
+        topic: undefined,
+        data: f[f.indexOf('data') + 1]!,
+      })),
+    );
+    for (const p of ['p0', 'p1']) {
+      const ns = stored.filter((t) => t.p === p).map((t) => t.n);
+      expect(ns).toEqual(ns.map((_, i) => i));
+    }
+    await checkDelivery(publishers, received);
+    raw.disconnect();
+    await Promise.all([...brokers, subscriber].map((b) => b.close()));
+  });
+
+  it('publishes that waited out an outage and were answered late are acknowledged, not UNCERTAIN', async () => {
+    await using redis = await startTestRedis();
+    const key = 'late';
+    const publisher = redisBroker(
+      { url: redis.url, redisOptions: { retryStrategy: () => 300 } },
+      { key, commandTimeoutMs: 1_000 },
+    );
+    const pub = new RecordingPublisher(publisher, 'p0');
+    await pub.publish().settled;
+    await redis.kill();
+    const loop = pub.run({ everyMs: 10, burst: 1 });
+    await sleep(1_200);
+    await redis.start();
+    // Redis is back, but holds writes for a while: what was queued goes out, and is answered late.
+    const raw = new Redis(redis.url);
+    await raw.client('PAUSE', 600, 'WRITE');
+    await sleep(800);
+    await loop.stop();
+    // Nothing was in flight when Redis died: every publish was stored or never sent.
+    expect(pub.count('rejected', 'UNCERTAIN')).toBe(0);
+    expect(pub.count('rejected', 'TIMEOUT')).toBeGreaterThan(0);
+    const stored = new Set(
+      ((await raw.xrange(key, '-', '+')) as [string, string[]][]).map(([id]) => id),
+    );
+    for (const x of pub.publishes) {
+      expect(x.outcome.type === 'stored' ? stored.has(x.outcome.id) : false).toBe(
+        x.outcome.type === 'stored' && x.n > 0,
+      );
+    }
+    expect(stored.size).toBe(pub.count('stored') - 1);
+    raw.disconnect();
+    await publisher.close();
+  });
+});
