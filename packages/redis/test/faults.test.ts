@@ -49,13 +49,17 @@ describe.each(runs)('faults (run %i)', () => {
   it('publishes that waited out an outage and were answered late are acknowledged, not UNCERTAIN', async () => {
     await using redis = await startTestRedis();
     const key = 'late';
-    const publisher = redisBroker(
-      { url: redis.url, redisOptions: { retryStrategy: () => 300 } },
-      { key, commandTimeoutMs: 1_000 },
-    );
+    const client = new Redis(redis.url, {
+      retryStrategy: () => 300,
+      enableOfflineQueue: false,
+      autoResendUnfulfilledCommands: false,
+    });
+    client.on('error', () => {});
+    const publisher = redisBroker({ client }, { key, commandTimeoutMs: 1_000 });
     const pub = new RecordingPublisher(publisher, 'p0');
     await pub.publish().settled;
     await redis.kill();
+    await waitFor(() => client.status !== 'ready', 'the client sees the crash');
     const loop = pub.run({ everyMs: 10, burst: 1 });
     await sleep(1_200);
     await redis.start();
@@ -78,5 +82,6 @@ describe.each(runs)('faults (run %i)', () => {
     expect(stored.size).toBe(pub.count('stored') - 1);
     raw.disconnect();
     await publisher.close();
+    client.disconnect();
   });
 });
