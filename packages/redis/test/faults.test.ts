@@ -17,6 +17,7 @@ describe.each(runs)('faults (run %i)', () => {
   it('SCRIPT FLUSH while publishing: stored in call order, each once', async () => {
     await using redis = await startTestRedis();
     const raw = new Redis(redis.url);
+    raw.on('error', () => {});
     const key = 'flush';
     const subscriber = redisBroker({ url: redis.url, redisOptions }, { key, blockMs: 200 });
     const received = await record(subscriber);
@@ -120,30 +121,43 @@ describe.each(runs)('faults (run %i)', () => {
     await Promise.all([...brokers, subscriber].map((b) => b.close()));
   });
 
-  it("CLIENT KILL of the brokers' connections while publishing", async () => {
-    await using redis = await startTestRedis();
-    const raw = new Redis(redis.url);
-    const key = 'kill';
-    const subscriber = redisBroker({ url: redis.url, redisOptions }, { key, blockMs: 200 });
-    const received = await record(subscriber);
-    const brokers = [0, 1].map(() => redisBroker({ url: redis.url, redisOptions }, { key }));
-    const publishers = brokers.map((b, i) => new RecordingPublisher(b, `p${i}`));
-    const loops = publishers.map((p) => p.run({ everyMs: 2, burst: 3 }));
-    for (let i = 0; i < 15; i++) {
-      await sleep(60);
-      await raw.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
-    }
-    await sleep(200);
-    await Promise.all(loops.map((l) => l.stop()));
-    // Appends in flight on a killed connection were resent under the same seq: none UNCERTAIN.
-    // (TIMEOUT only if the machine cannot keep up.)
-    for (const p of publishers) expect(p.count('rejected')).toBe(p.count('rejected', 'TIMEOUT'));
-    await checkDelivery(publishers, received);
-    const stored = (await raw.xlen(key)) - 1; // the subscriber's marker
-    expect(stored).toBe(publishers.reduce((sum, p) => sum + p.count('stored'), 0));
-    raw.disconnect();
-    await Promise.all([...brokers, subscriber].map((b) => b.close()));
-  });
+  it.each([{ retryUncertain: true }, { retryUncertain: false }])(
+    "CLIENT KILL of the brokers' connections while publishing (retryUncertain: $retryUncertain)",
+    async ({ retryUncertain }) => {
+      await using redis = await startTestRedis();
+      const raw = new Redis(redis.url);
+      raw.on('error', () => {});
+      const key = 'kill';
+      const subscriber = redisBroker({ url: redis.url, redisOptions }, { key, blockMs: 200 });
+      const received = await record(subscriber);
+      const brokers = [0, 1].map(() =>
+        redisBroker({ url: redis.url, redisOptions }, { key, retryUncertain }),
+      );
+      const publishers = brokers.map((b, i) => new RecordingPublisher(b, `p${i}`));
+      const loops = publishers.map((p) => p.run({ everyMs: 2, burst: 3 }));
+      for (let i = 0; i < 15; i++) {
+        await sleep(60);
+        await raw.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+      }
+      await sleep(200);
+      await Promise.all(loops.map((l) => l.stop()));
+      // With retries, appends in flight on a killed connection were resent under the same seq: none
+      // UNCERTAIN. (TIMEOUT only if the machine cannot keep up.)
+      if (retryUncertain)
+        for (const p of publishers)
+          expect(p.count('rejected')).toBe(p.count('rejected', 'TIMEOUT'));
+      else for (const p of publishers) expect(p.count('rejected', 'REDIS_ERROR')).toBe(0);
+      await checkDelivery(publishers, received);
+      // Stored: every acknowledged append, and some UNCERTAIN ones (each once: checkDelivery).
+      const stored = (await raw.xlen(key)) - 1; // the subscriber's marker
+      const acked = publishers.reduce((sum, p) => sum + p.count('stored'), 0);
+      const uncertain = publishers.reduce((sum, p) => sum + p.count('rejected', 'UNCERTAIN'), 0);
+      expect(stored).toBeGreaterThanOrEqual(acked);
+      expect(stored).toBeLessThanOrEqual(acked + uncertain);
+      raw.disconnect();
+      await Promise.all([...brokers, subscriber].map((b) => b.close()));
+    },
+  );
 
   it('a paused Redis (SIGSTOP) for longer than commandTimeoutMs while publishing', async () => {
     await using redis = await startTestRedis();
