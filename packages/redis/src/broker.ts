@@ -8,7 +8,6 @@ import type {
 } from '@ssekit/server';
 import { Redis, type RedisOptions } from 'ioredis';
 import { CommandConnection } from './connection.js';
-import { appendEntry } from './entries.js';
 import { RedisBrokerError, RedisBrokerErrorCode } from './errors.js';
 import { compareStreamIds } from './ids.js';
 import { readLastId, readSince } from './read-since.js';
@@ -65,6 +64,14 @@ export interface RedisBrokerOptions {
    * @default 5_000
    */
   commandTimeoutMs?: number | null;
+  /**
+   * Resend an append whose connection broke before Redis answered, after the reconnect, within
+   * `commandTimeoutMs` of the call. Safe: each append carries this process's producer id and a
+   * sequence number, and Redis stores it at most once, answering a resend with the first id. Without
+   * it, such an append is rejected `UNCERTAIN` at once.
+   * @default true
+   */
+  retryUncertain?: boolean;
   /**
    * Events were lost between two that the tail delivered (a Redis restart without persistence,
    * entries trimmed before the tail could read them). Every subscriber's `onReset` is called too,
@@ -148,7 +155,13 @@ export class RedisBroker implements Broker<Promise<string>> {
       client.on('error', onError);
       this.#ownsCommandClient = true;
     }
-    this.#commands = new CommandConnection(client, commandTimeoutMs);
+    this.#commands = new CommandConnection({
+      client,
+      key: this.key,
+      bounds: { maxEvents: this.#maxEvents, maxAgeMs: this.#maxAgeMs },
+      timeoutMs: commandTimeoutMs,
+      retryUncertain: options.retryUncertain ?? true,
+    });
     // The tail's XREAD must wait out an outage and be sent again after it: see StreamTail.
     this.#blocking = client.duplicate({
       lazyConnect: true,
@@ -174,16 +187,25 @@ export class RedisBroker implements Broker<Promise<string>> {
    * answered. That answer is the acknowledgement: the event is in the stream, and every running tail
    * will deliver it (durable only as far as the Redis persistence settings make it).
    *
-   * It never drops an event silently; it rejects with a `RedisBrokerError`:
-   * - `TIMEOUT`: Redis stayed unreachable for `commandTimeoutMs`; nothing was sent, nothing stored.
+   * Appends of one broker reach the stream in call order, each at most once, across reconnects,
+   * Redis restarts and script reloads: one ordered pipeline, and a (producer, seq) that the append
+   * script stores once (see `retryUncertain`). It never drops an event silently; it rejects with a
+   * `RedisBrokerError`:
+   * - `TIMEOUT`: not written to Redis within `commandTimeoutMs` (Redis unreachable): not stored.
    *   While Redis is down, appends wait (in order) and go out when it is back, within that time.
-   * - `UNCERTAIN`: sent, but the connection broke or the time ran out before the answer: Redis may
-   *   have stored it.
+   *   Once written, an append waits for Redis's answer, even a late one.
+   * - `UNCERTAIN`: written to a connection that died before the answer, and not resent in time
+   *   (or `retryUncertain: false`): Redis may have stored it. A connection with commands in flight
+   *   and no answer for `commandTimeoutMs` (a paused Redis) is taken for dead.
    * - `REDIS_ERROR`: Redis refused it (wrong key type, out of memory…). `CLOSED`: the broker is closed.
    */
   append(entry: BrokerEntry): Promise<string> {
-    const bounds = { maxEvents: this.#maxEvents, maxAgeMs: this.#maxAgeMs };
-    return this.#commands.run((client) => appendEntry(client, this.key, entry, bounds));
+    return this.#commands.append(entry);
+  }
+
+  /** This broker's producer id: its appends' dedupe record is `<key>:producer:<id>` in Redis. */
+  get producerId(): string {
+    return this.#commands.producerId;
   }
 
   /**

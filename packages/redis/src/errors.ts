@@ -3,11 +3,15 @@
  * decide from the code whether to retry.
  */
 export const RedisBrokerErrorCode = {
-  /** Redis was not reachable within `commandTimeoutMs`. The command was never sent: an append is not stored. */
+  /**
+   * Not executed by Redis within `commandTimeoutMs` of the call: never written (Redis unreachable),
+   * or refused unexecuted (`NOSCRIPT`) and not resent in time. An append is certainly not stored.
+   */
   TIMEOUT: 'TIMEOUT',
   /**
-   * The command was sent, then the connection broke or `commandTimeoutMs` passed before Redis
-   * answered. An append may or may not be stored; retrying may store it twice.
+   * Written to a connection that died before Redis answered (a crash, `CLIENT KILL`, or a connection
+   * silent for `commandTimeoutMs`), and not resent in time (or `retryUncertain: false`). An append
+   * may be stored, at most once; publishing it again makes a new event.
    */
   UNCERTAIN: 'UNCERTAIN',
   /** Redis answered with an error (a key of the wrong type, out of memory…). */

@@ -2,7 +2,14 @@ import type { BrokerEntry, BrokerEvent, BrokerSubscribeOptions } from '@ssekit/s
 import { waitFor } from '@ssekit/test-kit';
 import type { RedisBroker } from '../src/index.js';
 
-export { startRedis, type TestRedis, waitFor } from '@ssekit/test-kit';
+export {
+  startRedis,
+  // The name the fault tests were written with.
+  startRedis as startTestRedis,
+  type TestRedis,
+  type TestRedisOptions,
+  waitFor,
+} from '@ssekit/test-kit';
 
 /** A test event `tick` carrying `{ n }`. */
 export function entry(n: number, topic?: string): BrokerEntry {

@@ -1,8 +1,10 @@
-// A throwaway redis-server for tests: a free port, no persistence, killed on dispose. Fails, and
-// never skips, when redis-server is not installed.
+// A throwaway redis-server for tests: a free port, no persistence (or AOF, for fault tests), killed
+// on dispose. Fails, and never skips, when redis-server is not installed.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { waitFor } from './wait-for.js';
 
@@ -17,8 +19,22 @@ export interface TestRedis extends AsyncDisposable {
   readonly url: string;
   /** Kill the server with SIGKILL, like a crash. Without persistence, the data goes with it. */
   kill(): Promise<void>;
-  /** Start a fresh server on the same port (after `kill`). */
+  /** Start a server on the same port (after `kill`): empty without AOF, the AOF's contents with it. */
   start(): Promise<void>;
+  /** Freeze the server (SIGSTOP): its sockets stay open and nothing answers. */
+  pause(): void;
+  /** Thaw it (SIGCONT). */
+  resume(): void;
+}
+
+/** Options of `startRedis`. */
+export interface TestRedisOptions {
+  /**
+   * `appendonly yes` with this `appendfsync`, in a directory of its own that survives `kill`;
+   * `null` runs without persistence.
+   * @default null
+   */
+  appendfsync?: 'always' | 'everysec' | 'no' | null;
 }
 
 /**
@@ -31,10 +47,12 @@ export interface TestRedis extends AsyncDisposable {
  * const broker = redisBroker({ url: redis.url });
  * ```
  */
-export async function startRedis(): Promise<TestRedis> {
+export async function startRedis(options: TestRedisOptions = {}): Promise<TestRedis> {
   const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
   if (probe.error) throw new Error(REDIS_MISSING, { cause: probe.error });
   const port = await freePort();
+  const appendfsync = options.appendfsync ?? null;
+  const dir = appendfsync ? mkdtempSync(join(tmpdir(), 'ssekit-redis-')) : tmpdir();
   let child: ChildProcess | undefined;
 
   const start = async (): Promise<void> => {
@@ -45,10 +63,11 @@ export async function startRedis(): Promise<TestRedis> {
       '127.0.0.1',
       '--save',
       '',
-      '--appendonly',
-      'no',
+      ...(appendfsync
+        ? ['--appendonly', 'yes', '--appendfsync', appendfsync]
+        : ['--appendonly', 'no']),
     ];
-    const proc = spawn('redis-server', [...args, '--dir', tmpdir()], {
+    const proc = spawn('redis-server', [...args, '--dir', dir], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -78,8 +97,25 @@ export async function startRedis(): Promise<TestRedis> {
     await exited;
   };
 
+  const signal = (name: NodeJS.Signals): void => {
+    if (child && child.exitCode === null) child.kill(name);
+  };
+  const dispose = async (): Promise<void> => {
+    signal('SIGCONT');
+    await kill();
+    if (appendfsync) rmSync(dir, { recursive: true, force: true });
+  };
+
   await start();
-  return { port, url: `redis://127.0.0.1:${port}`, kill, start, [Symbol.asyncDispose]: kill };
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    kill,
+    start,
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
+    [Symbol.asyncDispose]: dispose,
+  };
 }
 
 function ping(port: number): Promise<boolean> {
