@@ -12,14 +12,15 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { environment } from './report/environment.js';
-import { ms, percent } from './report/format.js';
+import { ms, percent, us } from './report/format.js';
 import { renderMarkdown } from './report/markdown.js';
 import { buildHarness } from './runner/build.js';
 import { CONTENDERS } from './runner/contenders.js';
+import { LoadMonitor } from './runner/load-monitor.js';
 import { LoadgenPool } from './runner/loadgens.js';
 import { FULL, QUICK } from './runner/plan.js';
-import type { BurstCell, Cell, Results } from './runner/results.js';
-import { inRounds } from './runner/rounds.js';
+import type { BurstCell, Cell, Results, SteadyCell, StreamCell } from './runner/results.js';
+import { inRounds, mergeSteady } from './runner/rounds.js';
 import { markUnavailable } from './runner/with-server.js';
 import { runBurst } from './scenarios/burst.js';
 import type { ScenarioContext } from './scenarios/common.js';
@@ -61,6 +62,13 @@ function log(line: string): void {
   const t = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
   console.log(`[${t}s] ${line}`);
 }
+
+const monitor = new LoadMonitor((load, cores) =>
+  log(
+    `NOISY RUN: the 1-minute load average is ${load.toFixed(1)}, past the ${cores} cores; ` +
+      'the report says so. Read the per-round ratios, not the absolute figures.',
+  ),
+);
 
 function show(scenario: string, cell: Cell, figures: string): void {
   const note =
@@ -105,7 +113,11 @@ async function main(): Promise<Results> {
             c.serverCpu?.[0] === undefined
               ? ''
               : ` (cpu: server ${pct(c.serverCpu[0])}, load generator ${pct(c.loadgenCpu?.[0])})`;
-          show(name, cell, `${fmt(c.rates?.[0], '/s')}${cpu}`);
+          show(
+            name,
+            cell,
+            `${fmt(c.rates?.[0], '/s')}${cpu}, server CPU/event ${us(c.cpuPerEventUs?.[0])}`,
+          );
         },
       });
       results.bursts.push({ plan: burst, cells });
@@ -113,17 +125,22 @@ async function main(): Promise<Results> {
   }
   if (scenarios.includes('steady')) {
     for (const steady of plan.steady) {
-      const cells = [];
-      for (const c of contenders) {
-        const cell = await runSteady(ctx, c, steady);
-        const f = cell as import('./runner/results.js').SteadyCell;
-        show(
-          `steady ${steady.clients}×${steady.rate}/s`,
-          cell,
-          `p50 ${ms(f.p50Ms)}, p99 ${ms(f.p99Ms)}, max ${ms(f.maxMs)}, ${percent(f.delivered)} delivered`,
-        );
-        cells.push(cell);
-      }
+      const cells = await inRounds<SteadyCell>({
+        rounds: steady.reps,
+        contenders,
+        budgetMs: plan.repBudgetMs,
+        merge: mergeSteady,
+        run: (c) => runSteady(ctx, c, steady),
+        onResult: (cell) => {
+          const f = cell as SteadyCell;
+          show(
+            `steady ${steady.clients}×${steady.rate}/s`,
+            cell,
+            `p50 ${ms(f.p50Ms)}, p99 ${ms(f.p99Ms)}, max ${ms(f.maxMs)}, ${percent(f.delivered)} delivered, ` +
+              `server CPU/event ${us(f.cpuPerEventUs)}`,
+          );
+        },
+      });
       results.steady.push({ plan: steady, cells });
     }
   }
@@ -135,7 +152,11 @@ async function main(): Promise<Results> {
         budgetMs: plan.repBudgetMs,
         run: (c) => runStream(ctx, c, plan.stream.events),
         onResult: (cell) =>
-          show(`stream ${plan.stream.events}`, cell, fmt((cell as BurstCell).rates?.[0], '/s')),
+          show(
+            `stream ${plan.stream.events}`,
+            cell,
+            `${fmt((cell as StreamCell).rates?.[0], '/s')}, server CPU/event ${us((cell as StreamCell).cpuPerEventUs?.[0])}`,
+          ),
       })),
     );
   }
@@ -170,7 +191,7 @@ try {
     plan,
     contenders,
     results,
-    env: environment(contenders, loadStart),
+    env: environment(contenders, loadStart, monitor.stop()),
     command,
     durationMs: Date.now() - started,
   });

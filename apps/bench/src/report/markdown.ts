@@ -6,10 +6,11 @@ import {
   type Cell,
   median,
   type Results,
+  type SteadyCell,
   type StreamCell,
 } from '../runner/results.js';
 import type { Environment } from './environment.js';
-import { bytes, count, ms, percent, rate, ratio, table } from './format.js';
+import { bytes, count, ms, pairedRatio, percent, range, rate, ratio, table, us } from './format.js';
 
 export interface ReportInput {
   readonly plan: Plan;
@@ -55,6 +56,32 @@ function rates(cell: Cell): number | undefined {
   return values === undefined || values.length === 0 ? undefined : median(values);
 }
 
+function cpuPerEvent(cell: Cell): readonly number[] | undefined {
+  return (cell as BurstCell | StreamCell).cpuPerEventUs;
+}
+
+function baseCell<T extends Cell>(cells: readonly T[]): T | undefined {
+  const base = cells.find((c) => c.contender === BASELINE_ID);
+  return base?.status === 'ok' ? base : undefined;
+}
+
+/** Median server CPU per delivered event, and its paired ratio to the baseline's. */
+function cpuColumns(cell: Cell, cells: readonly Cell[]): [string, string] {
+  const values = cpuPerEvent(cell);
+  if (cell.status !== 'ok' || values === undefined || values.length === 0) return ['—', '—'];
+  const base = baseCell(cells);
+  return [
+    us(median(values)),
+    pairedRatio(values, base === undefined ? undefined : cpuPerEvent(base)),
+  ];
+}
+
+function rateRatio(cell: Cell, cells: readonly Cell[]): string {
+  const base = baseCell(cells);
+  if (cell.status !== 'ok' || base === undefined) return shownRatio(cell, undefined);
+  return pairedRatio((cell as BurstCell).rates, (base as BurstCell).rates);
+}
+
 function baselineOf<T extends Cell>(cells: readonly T[], value: (cell: T) => number | undefined) {
   const base = cells.find((c) => c.contender === BASELINE_ID);
   return base?.status === 'ok' ? value(base) : undefined;
@@ -81,25 +108,32 @@ function burstSection(input: ReportInput): string[] {
         [
           'contender',
           'events delivered / s',
-          `vs ${BASELINE_ID}`,
+          `vs ${BASELINE_ID} (per round)`,
           'runs',
           'server CPU',
           'load generator CPU',
+          'server CPU / event',
+          `vs ${BASELINE_ID} (per round)`,
           'notes',
         ],
         headline.cells.map((c) => [
           label(input.contenders, c.contender),
           shownRate(c),
-          shownRatio(c, base),
+          c.status === 'ok' ? rateRatio(c, headline.cells) : shownRatio(c, base),
           spread(c),
           percent(median((c as BurstCell).serverCpu ?? [])),
           percent(median((c as BurstCell).loadgenCpu ?? [])),
+          ...cpuColumns(c, headline.cells),
           status(c),
         ]),
       ),
       '',
       "CPU: the process's CPU time over the wall time of the burst (100% = one core of the machine's " +
-        `${input.env.cores}); a server near 100% is the bottleneck, a load generator near 100% may be.`,
+        `${input.env.cores}); a server near 100% is the bottleneck, a load generator near 100% may be. ` +
+        "Server CPU / event: the server process's CPU time (`process.cpuUsage()`, read through its control " +
+        'endpoint) from the first publish to the last delivery, divided by the events delivered to all ' +
+        "clients; the load generator's share is not in it. Ratios are taken per round (round i of each " +
+        'contender ran back to back) and shown as the median with the min–max over the rounds.',
       '',
     );
   }
@@ -117,11 +151,27 @@ function burstSection(input: ReportInput): string[] {
         const cell = b.cells.find((x) => x.contender === c.id);
         if (cell === undefined) return '—';
         if (cell.status !== 'ok' && cell.status !== 'partial') return `**${cell.status}**`;
-        const shown = `${shownRate(cell)} (${shownRatio(cell, baselineOf(b.cells, rates))})`;
+        const shown = `${shownRate(cell)}, ${cell.status === 'ok' ? rateRatio(cell, b.cells) : shownRatio(cell, baselineOf(b.cells, rates))}`;
         return cell.status === 'partial' ? `${shown}, **partial**` : shown;
       }),
     ]);
     out.push(table(header, rows), '');
+    out.push(
+      '### Server CPU per delivered event, every size',
+      '',
+      "The server's CPU time over the burst ÷ events delivered (median of the rounds), and the per-round ratio to the batched baseline.",
+      '',
+    );
+    const cpuRows = input.contenders.map((c) => [
+      c.label,
+      ...input.results.bursts.map((b) => {
+        const cell = b.cells.find((x) => x.contender === c.id);
+        if (cell === undefined) return '—';
+        const [value, r] = cpuColumns(cell, b.cells);
+        return value === '—' ? `**${cell.status}**` : `${value}, ${r}`;
+      }),
+    ]);
+    out.push(table(header, cpuRows), '');
   }
   return out;
 }
@@ -136,17 +186,46 @@ function steadySection(input: ReportInput): string[] {
         `*Overloaded*: deliveries were still arriving ${plan.drainMs / 1000} s after the last publish.`,
       '',
       table(
-        ['contender', 'p50', 'p99', 'max', 'delivered', 'max publish lag', 'notes'],
-        cells.map((c) => [
-          label(input.contenders, c.contender),
-          ms(c.p50Ms),
-          ms(c.p99Ms),
-          ms(c.maxMs),
-          percent(c.delivered),
-          ms(c.maxPublishLagMs),
-          status(c),
-        ]),
+        [
+          'contender',
+          'p50 (median, range)',
+          `p50 vs ${BASELINE_ID}`,
+          'p99 (median, range)',
+          `p99 vs ${BASELINE_ID}`,
+          'max',
+          'delivered',
+          'max publish lag',
+          'server CPU / event',
+          `vs ${BASELINE_ID}`,
+          'notes',
+        ],
+        cells.map((c) => {
+          const base = baseCell(cells);
+          const series = (cell: SteadyCell | undefined, key: 'p50Ms' | 'p99Ms' | 'cpuPerEventUs') =>
+            cell?.rounds?.map((r) => r[key]);
+          const withRange = (key: 'p50Ms' | 'p99Ms') => {
+            const r = range(series(c, key) ?? [], ms);
+            return r === '' ? ms(c[key]) : `${ms(c[key])} (${r})`;
+          };
+          return [
+            label(input.contenders, c.contender),
+            withRange('p50Ms'),
+            pairedRatio(series(c, 'p50Ms'), series(base, 'p50Ms')),
+            withRange('p99Ms'),
+            pairedRatio(series(c, 'p99Ms'), series(base, 'p99Ms')),
+            ms(c.maxMs),
+            percent(c.delivered),
+            ms(c.maxPublishLagMs),
+            us(c.cpuPerEventUs),
+            pairedRatio(series(c, 'cpuPerEventUs'), series(base, 'cpuPerEventUs')),
+            status(c),
+          ];
+        }),
       ),
+      '',
+      'Each figure is the median of the repetitions (alternating rounds over the contenders), the range ' +
+        'over them beside it; each ratio is the median of the per-round ratios with their min–max. Server ' +
+        "CPU / event: the server's CPU time from the first publish to the last delivery ÷ events delivered.",
       '',
     );
   }
@@ -198,15 +277,43 @@ function streamSection(input: ReportInput): string[] {
     'An async generator on the server yields the events; the rate runs from the request to the last event.',
     '',
     table(
-      ['contender', 'events / s', `vs ${BASELINE_ID}`, 'runs', 'notes'],
+      [
+        'contender',
+        'events / s',
+        `vs ${BASELINE_ID} (per round)`,
+        'runs',
+        'server CPU / event',
+        `vs ${BASELINE_ID} (per round)`,
+        'notes',
+      ],
       cells.map((c) => [
         label(input.contenders, c.contender),
         shownRate(c),
-        shownRatio(c, base),
+        c.status === 'ok' ? rateRatio(c, cells) : shownRatio(c, base),
         spread(c),
+        ...cpuColumns(c, cells),
         status(c),
       ]),
     ),
+    '',
+  ];
+}
+
+/** The run flags itself when the machine was loaded past its cores at any moment. */
+function noiseSection(input: ReportInput): string[] {
+  const load = input.env.load;
+  if (load.passedCoresAtS === undefined) {
+    return [
+      `Load: the 1-minute load average stayed at or below the ${load.cores} cores during the whole run ` +
+        `(peak ${load.peak.toFixed(1)}).`,
+      '',
+    ];
+  }
+  return [
+    `> **Noisy run**: the 1-minute load average passed the ${load.cores} cores ` +
+      `${load.passedCoresAtS.toFixed(0)} s into the run (${(load.passedWith ?? 0).toFixed(1)}; peak ` +
+      `${load.peak.toFixed(1)}). Other processes shared the machine: absolute figures are low and ` +
+      'noisy, read the per-round ratios and their spread.',
     '',
   ];
 }
@@ -253,6 +360,7 @@ export function renderMarkdown(input: ReportInput): string {
       'Every contender is a server process of its own, fed by the same control endpoint and read by the same ' +
       'load generator process; compare the ratios, not the absolute figures, across machines.',
     '',
+    ...noiseSection(input),
     ...burstSection(input),
     ...steadySection(input),
     ...connectionsSection(input),

@@ -18,6 +18,8 @@ export interface SteadyPlan {
   readonly warmupMs: number;
   /** After the last publish, how long a contender may take to deliver before it counts as overloaded. */
   readonly drainMs: number;
+  /** Repetitions, in alternating rounds over the contenders; the median is reported. */
+  readonly reps: number;
 }
 
 export interface Plan {
@@ -47,8 +49,8 @@ export const FULL: Plan = {
     { clients: 10_000, events: 100, batch: 100, reps: 3, headline: false },
   ],
   steady: [
-    { clients: 1000, rate: 100, durationMs: 10_000, warmupMs: 1000, drainMs: 10_000 },
-    { clients: 1000, rate: 1000, durationMs: 10_000, warmupMs: 1000, drainMs: 10_000 },
+    { clients: 1000, rate: 100, durationMs: 10_000, warmupMs: 1000, drainMs: 10_000, reps: 3 },
+    { clients: 1000, rate: 1000, durationMs: 10_000, warmupMs: 1000, drainMs: 10_000, reps: 3 },
   ],
   connections: { count: 10_000, concurrency: 256 },
   stream: { events: 100_000, reps: 3 },
@@ -62,7 +64,7 @@ export const FULL: Plan = {
 export const QUICK: Plan = {
   mode: 'quick',
   bursts: [{ clients: 10, events: 50, batch: 10, reps: 1, headline: true }],
-  steady: [{ clients: 10, rate: 50, durationMs: 1000, warmupMs: 200, drainMs: 3000 }],
+  steady: [{ clients: 10, rate: 50, durationMs: 1000, warmupMs: 200, drainMs: 3000, reps: 1 }],
   connections: { count: 100, concurrency: 32 },
   stream: { events: 500, reps: 1 },
   stallMs: 5000,

@@ -30,9 +30,30 @@ export interface BurstCell extends Cell {
   readonly serverCpu?: readonly number[];
   /** The same for the load generator processes together. */
   readonly loadgenCpu?: readonly number[];
+  /**
+   * Server CPU time per delivered event, in microseconds, per repetition: the server's
+   * `process.cpuUsage()` over the measured window ÷ events delivered to all clients.
+   */
+  readonly cpuPerEventUs?: readonly number[];
 }
 
+/** The figures of one steady-rate repetition. */
+export interface SteadyFigures {
+  readonly p50Ms?: number;
+  readonly p99Ms?: number;
+  readonly maxMs?: number;
+  readonly samples?: number;
+  readonly delivered?: number;
+  readonly maxPublishLagMs?: number;
+  /** Server CPU time per delivered event, in microseconds. */
+  readonly cpuPerEventUs?: number;
+}
+
+/** A steady-rate cell: the median of its repetitions at the top, every repetition in `rounds`. */
 export interface SteadyCell extends Cell {
+  /** Every repetition, in the order they ran (alternating with the other contenders). */
+  readonly rounds?: readonly SteadyFigures[];
+  readonly cpuPerEventUs?: number;
   readonly p50Ms?: number;
   readonly p99Ms?: number;
   readonly maxMs?: number;
@@ -57,6 +78,7 @@ export interface ConnectionsCell extends Cell {
 
 export interface StreamCell extends Cell {
   readonly rates?: readonly number[];
+  readonly cpuPerEventUs?: readonly number[];
 }
 
 export interface Results {

@@ -62,6 +62,8 @@ export function runBurst(
         status: 'ok',
         rates: [expected / (wallMs / 1000)],
         serverCpu: [(server.cpuMs - run.cpuMs) / wallMs],
+        // Every event was delivered: the window's server CPU over all of them, in µs.
+        cpuPerEventUs: [((server.cpuMs - run.cpuMs) * 1000) / expected],
         loadgenCpu: [(got.cpuMs - loadgenCpuBefore) / wallMs],
       };
     } finally {
