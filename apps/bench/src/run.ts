@@ -25,12 +25,13 @@ import { markUnavailable } from './runner/with-server.js';
 import { runBurst } from './scenarios/burst.js';
 import type { ScenarioContext } from './scenarios/common.js';
 import { runConnections } from './scenarios/connections.js';
+import { PREDICATE_VARIANTS, runPredicate } from './scenarios/predicate.js';
 import { runSteady } from './scenarios/steady.js';
 import { runStream } from './scenarios/stream.js';
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 const REPO_DIR = resolve(BENCH_DIR, '../..');
-const SCENARIOS = ['burst', 'steady', 'stream', 'connections'] as const;
+const SCENARIOS = ['burst', 'steady', 'stream', 'connections', 'predicate'] as const;
 
 function option(name: string): string | undefined {
   const prefix = `--${name}=`;
@@ -89,7 +90,7 @@ async function main(): Promise<Results> {
   }
   pool = new LoadgenPool(loadgens);
   const ctx: ScenarioContext = { pool, plan, log };
-  const results: Results = { bursts: [], steady: [], connections: [], stream: [] };
+  const results: Results = { bursts: [], steady: [], connections: [], stream: [], predicate: [] };
   const neededFiles =
     Math.ceil(Math.max(plan.connections.count, ...plan.bursts.map((b) => b.clients)) / pool.size) +
     64;
@@ -172,6 +173,25 @@ async function main(): Promise<Results> {
       results.connections.push(cell);
     }
   }
+  if (scenarios.includes('predicate') && contenders.some((c) => c.id === 'ssekit')) {
+    const p = plan.predicate;
+    results.predicate.push(
+      ...(await inRounds({
+        rounds: p.reps,
+        contenders: PREDICATE_VARIANTS,
+        budgetMs: plan.repBudgetMs,
+        run: (c) => runPredicate(ctx, c, p),
+        onResult: (cell) => {
+          const c = cell as BurstCell;
+          show(
+            `predicate ${p.clients}×${p.events}/${p.batch}`,
+            cell,
+            `${fmt(c.rates?.[0], '/s')}, server CPU/delivered event ${us(c.cpuPerEventUs?.[0])}`,
+          );
+        },
+      })),
+    );
+  }
   return results;
 }
 
@@ -181,6 +201,7 @@ function failures(results: Results): Cell[] {
     ...results.steady.flatMap((s) => s.cells),
     ...results.connections,
     ...results.stream,
+    ...results.predicate,
   ].filter((c) => c.status === 'failed');
 }
 

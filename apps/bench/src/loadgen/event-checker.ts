@@ -59,7 +59,7 @@ export class EventChecker {
       const match = SEQUENCE_ID.exec(id);
       if (match !== null) {
         const seq = Number(match[1]);
-        if (this.lastIdSeq !== undefined && seq !== this.lastIdSeq + 1) {
+        if (this.lastIdSeq !== undefined && seq !== this.lastIdSeq + (this.read.step ?? 1)) {
           this.fail(`id ${id} after sequence ${this.lastIdSeq}`);
         }
         this.lastIdSeq = seq;
@@ -67,7 +67,7 @@ export class EventChecker {
     }
     const price = readPrice(data);
     if (this.read.mode === 'seq') {
-      if (this.lastPrice !== undefined && price !== this.lastPrice + 1) {
+      if (this.lastPrice !== undefined && price !== this.lastPrice + (this.read.step ?? 1)) {
         this.fail(`event ${price} after event ${this.lastPrice}`);
       }
     } else {

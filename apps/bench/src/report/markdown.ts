@@ -9,6 +9,7 @@ import {
   type SteadyCell,
   type StreamCell,
 } from '../runner/results.js';
+import { PREDICATE_BASE_ID, PREDICATE_VARIANTS, perClientOf } from '../scenarios/predicate.js';
 import type { Environment } from './environment.js';
 import { bytes, count, ms, pairedRatio, percent, range, rate, ratio, table, us } from './format.js';
 
@@ -318,6 +319,49 @@ function noiseSection(input: ReportInput): string[] {
   ];
 }
 
+function predicateSection(input: ReportInput): string[] {
+  const cells = input.results.predicate;
+  if (cells.length === 0) return [];
+  const p = input.plan.predicate;
+  // CPU per event offered to a connection (clients × published): the predicate runs for each,
+  // whether it lets the event through or not.
+  const perOffered = (cell: BurstCell) =>
+    (cell.cpuPerEventUs ?? []).map((v) => (v * perClientOf(cell.contender, p.events)) / p.events);
+  const base = cells.find((c) => c.contender === PREDICATE_BASE_ID && c.status === 'ok');
+  const name = (id: string) => PREDICATE_VARIANTS.find((v) => v.id === id)?.label ?? id;
+  return [
+    `## Predicate fan-out: ${burstTitle(p)}`,
+    '',
+    'ssekit three times, every event published with its symbol as topic: without `authorize`, with an ' +
+      '`authorize` that returns `(event, topic) => true`, and with one that lets 2 of the 4 symbols through ' +
+      "(each client then gets half the events). CPU per offered event: the server's CPU time ÷ (clients × " +
+      'events published), the predicate being asked for each. Ratios: per round, against the variant without ' +
+      'a predicate. Target of issue 18: at most 1.3×.',
+    '',
+    table(
+      [
+        'variant',
+        'events delivered / s',
+        'server CPU / delivered event',
+        'server CPU / offered event',
+        'vs no predicate (per round)',
+        'notes',
+      ],
+      cells.map((c) => [
+        name(c.contender),
+        shownRate(c),
+        us(median(c.cpuPerEventUs ?? [])),
+        us(median(perOffered(c))),
+        c.status === 'ok' && base !== undefined
+          ? pairedRatio(perOffered(c), perOffered(base))
+          : '—',
+        status(c),
+      ]),
+    ),
+    '',
+  ];
+}
+
 function problems(input: ReportInput): string[] {
   const all: { scenario: string; cell: Cell }[] = [
     ...input.results.bursts.flatMap((b) =>
@@ -328,6 +372,7 @@ function problems(input: ReportInput): string[] {
     ),
     ...input.results.connections.map((cell) => ({ scenario: 'connections', cell })),
     ...input.results.stream.map((cell) => ({ scenario: 'RPC stream', cell })),
+    ...input.results.predicate.map((cell) => ({ scenario: 'predicate fan-out', cell })),
   ].filter(
     (x) =>
       x.cell.status === 'failed' ||
@@ -365,6 +410,7 @@ export function renderMarkdown(input: ReportInput): string {
     ...steadySection(input),
     ...connectionsSection(input),
     ...streamSection(input),
+    ...predicateSection(input),
     ...problems(input),
     '## Machine',
     '',

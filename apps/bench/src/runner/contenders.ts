@@ -8,6 +8,8 @@ export interface ContenderInfo {
   readonly description: string;
   /** Still being written: a build or start-up failure reports it unavailable instead of failed. */
   readonly pending?: boolean;
+  /** Environment of its server process: how a scenario picks a variant of one server script. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export const CONTENDERS: readonly ContenderInfo[] = [

@@ -28,6 +28,8 @@ export interface Plan {
   readonly steady: readonly SteadyPlan[];
   readonly connections: { readonly count: number; readonly concurrency: number };
   readonly stream: { readonly events: number; readonly reps: number };
+  /** Predicate fan-out: one burst, ssekit with and without an `authorize` predicate. */
+  readonly predicate: BurstPlan;
   /** Counts that stop moving for this long are final: events were lost. */
   readonly stallMs: number;
   /** A repetition longer than this is the last one. */
@@ -54,6 +56,7 @@ export const FULL: Plan = {
   ],
   connections: { count: 10_000, concurrency: 256 },
   stream: { events: 100_000, reps: 3 },
+  predicate: { clients: 1000, events: 1000, batch: 100, reps: 3, headline: false },
   stallMs: 10_000,
   repBudgetMs: 45_000,
   repDeadlineMs: 120_000,
@@ -67,6 +70,7 @@ export const QUICK: Plan = {
   steady: [{ clients: 10, rate: 50, durationMs: 1000, warmupMs: 200, drainMs: 3000, reps: 1 }],
   connections: { count: 100, concurrency: 32 },
   stream: { events: 500, reps: 1 },
+  predicate: { clients: 10, events: 50, batch: 10, reps: 1, headline: false },
   stallMs: 5000,
   repBudgetMs: 5000,
   repDeadlineMs: 10_000,

@@ -89,6 +89,8 @@ export interface Results {
   }[];
   readonly connections: ConnectionsCell[];
   readonly stream: StreamCell[];
+  /** Predicate fan-out: one cell per ssekit variant (see `scenarios/predicate.ts`). */
+  readonly predicate: BurstCell[];
 }
 
 export function median(values: readonly number[]): number | undefined {

@@ -25,6 +25,11 @@ export interface ReadSpec {
   readonly sampleEvery: number;
   /** Latency samples published before this time (ms, wall clock) are dropped as warm-up. */
   readonly warmupUntil?: number;
+  /**
+   * In `seq` mode, how much ids and `price` grow from one delivered event to the next: 2 when a
+   * predicate lets every other event through. @default 1
+   */
+  readonly step?: number;
 }
 
 export type LoadgenCommand =
