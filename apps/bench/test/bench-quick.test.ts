@@ -27,7 +27,15 @@ test('pnpm bench --quick runs every contender and writes a report', () => {
   expect(run.status).toBe(0);
   const report = readFileSync(out, 'utf8');
   expect(report).toContain('## Headline: burst fan-out');
-  for (const contender of ['batched', 'naive', 'better-sse', 'tRPC', 'express-zod-api', 'ssekit']) {
+  for (const contender of [
+    'batched',
+    'raw socket',
+    'naive',
+    'better-sse',
+    'tRPC',
+    'express-zod-api',
+    'ssekit',
+  ]) {
     expect(report).toContain(contender);
   }
 }, 180_000);

@@ -21,6 +21,14 @@ export const CONTENDERS: readonly ContenderInfo[] = [
     description: 'hand-written: serialise once, one buffer per tick, one write per client per tick',
   },
   {
+    id: 'raw',
+    label: 'raw socket (node:net)',
+    script: 'raw.ts',
+    packages: [],
+    description:
+      'the batched fan-out written on the socket: head by hand, Connection: close, no chunked framing',
+  },
+  {
     id: 'naive',
     label: 'naive (node:http)',
     script: 'naive.ts',
