@@ -19,19 +19,27 @@ import { CONTENDERS } from './runner/contenders.js';
 import { LoadMonitor } from './runner/load-monitor.js';
 import { LoadgenPool } from './runner/loadgens.js';
 import { FULL, QUICK } from './runner/plan.js';
-import type { BurstCell, Cell, Results, SteadyCell, StreamCell } from './runner/results.js';
+import type {
+  BurstCell,
+  Cell,
+  Results,
+  ResumeCell,
+  SteadyCell,
+  StreamCell,
+} from './runner/results.js';
 import { inRounds, mergeSteady } from './runner/rounds.js';
 import { markUnavailable } from './runner/with-server.js';
 import { runBurst } from './scenarios/burst.js';
 import type { ScenarioContext } from './scenarios/common.js';
 import { runConnections } from './scenarios/connections.js';
 import { PREDICATE_VARIANTS, runPredicate } from './scenarios/predicate.js';
+import { RESUMABLE, runResume } from './scenarios/resume.js';
 import { runSteady } from './scenarios/steady.js';
 import { runStream } from './scenarios/stream.js';
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 const REPO_DIR = resolve(BENCH_DIR, '../..');
-const SCENARIOS = ['burst', 'steady', 'stream', 'connections', 'predicate'] as const;
+const SCENARIOS = ['burst', 'steady', 'stream', 'connections', 'predicate', 'resume'] as const;
 
 function option(name: string): string | undefined {
   const prefix = `--${name}=`;
@@ -90,7 +98,14 @@ async function main(): Promise<Results> {
   }
   pool = new LoadgenPool(loadgens);
   const ctx: ScenarioContext = { pool, plan, log };
-  const results: Results = { bursts: [], steady: [], connections: [], stream: [], predicate: [] };
+  const results: Results = {
+    bursts: [],
+    steady: [],
+    connections: [],
+    stream: [],
+    predicate: [],
+    resume: [],
+  };
   const neededFiles =
     Math.ceil(Math.max(plan.connections.count, ...plan.bursts.map((b) => b.clients)) / pool.size) +
     64;
@@ -192,6 +207,21 @@ async function main(): Promise<Results> {
       })),
     );
   }
+  if (scenarios.includes('resume')) {
+    const r = plan.resume;
+    for (const c of contenders.filter((x) => RESUMABLE.has(x.id))) {
+      const cell = (await runResume(ctx, c, r)) as ResumeCell;
+      show(
+        `resume storm ${r.clients}×${r.missed}`,
+        cell,
+        `caught up in ${ms(cell.caughtUpMs)} (all reconnected in ${ms(cell.reconnectedMs)}), ` +
+          `server CPU ${ms(cell.serverCpuMs)} = ${us(cell.cpuPerEventUs)}/event, ` +
+          `peak RSS ${fmt(cell.peakRss === undefined ? undefined : cell.peakRss / 2 ** 20, ' MiB')}, ` +
+          `peak heap ${fmt(cell.peakHeapUsed === undefined ? undefined : cell.peakHeapUsed / 2 ** 20, ' MiB')}`,
+      );
+      results.resume.push(cell);
+    }
+  }
   return results;
 }
 
@@ -202,6 +232,7 @@ function failures(results: Results): Cell[] {
     ...results.connections,
     ...results.stream,
     ...results.predicate,
+    ...results.resume,
   ].filter((c) => c.status === 'failed');
 }
 

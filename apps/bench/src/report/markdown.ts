@@ -362,6 +362,47 @@ function predicateSection(input: ReportInput): string[] {
   ];
 }
 
+function resumeSection(input: ReportInput): string[] {
+  const cells = input.results.resume;
+  if (cells.length === 0) return [];
+  const r = input.plan.resume;
+  return [
+    `## Resume storm: ${count(r.clients)} clients, each missing ${count(r.missed)} events`,
+    '',
+    `Every client got ${r.warmEvents} events; then the server destroyed every socket at once ` +
+      `(\`POST /control/cut\`: a restart would lose the in-memory broker's log), published ${r.missed} events ` +
+      `with nobody connected, and all clients reconnected at once (${count(r.concurrency)} at a time) with the id ` +
+      'of their last event as `Last-Event-ID`. Caught up: from the first reconnect to the moment the last ' +
+      "client had all its missed events. Server CPU: from the cut to then. Peaks: the server's RSS and V8 heap, " +
+      'sampled every 20 ms from just before the cut. Only ssekit replays: the batched baseline has no log, and ' +
+      'better-sse reads `Last-Event-ID` into `session.lastId` but keeps no history to replay from.',
+    '',
+    table(
+      [
+        'contender',
+        'all reconnected',
+        'all caught up',
+        'server CPU',
+        'CPU / replayed event',
+        'RSS before → peak',
+        'heap before → peak',
+        'notes',
+      ],
+      cells.map((c) => [
+        label(input.contenders, c.contender),
+        ms(c.reconnectedMs),
+        ms(c.caughtUpMs),
+        ms(c.serverCpuMs),
+        us(c.cpuPerEventUs),
+        `${bytes(c.startRss)} → ${bytes(c.peakRss)}`,
+        `${bytes(c.startHeapUsed)} → ${bytes(c.peakHeapUsed)}`,
+        status(c),
+      ]),
+    ),
+    '',
+  ];
+}
+
 function problems(input: ReportInput): string[] {
   const all: { scenario: string; cell: Cell }[] = [
     ...input.results.bursts.flatMap((b) =>
@@ -373,6 +414,7 @@ function problems(input: ReportInput): string[] {
     ...input.results.connections.map((cell) => ({ scenario: 'connections', cell })),
     ...input.results.stream.map((cell) => ({ scenario: 'RPC stream', cell })),
     ...input.results.predicate.map((cell) => ({ scenario: 'predicate fan-out', cell })),
+    ...input.results.resume.map((cell) => ({ scenario: 'resume storm', cell })),
   ].filter(
     (x) =>
       x.cell.status === 'failed' ||
@@ -411,6 +453,7 @@ export function renderMarkdown(input: ReportInput): string {
     ...connectionsSection(input),
     ...streamSection(input),
     ...predicateSection(input),
+    ...resumeSection(input),
     ...problems(input),
     '## Machine',
     '',

@@ -22,6 +22,16 @@ export interface SteadyPlan {
   readonly reps: number;
 }
 
+export interface ResumePlan {
+  readonly clients: number;
+  /** Events every client receives before the cut (so that it has a last id). */
+  readonly warmEvents: number;
+  /** Events published while every client is cut off: what each one replays. */
+  readonly missed: number;
+  /** Reconnects being opened at once (all of them: a storm). */
+  readonly concurrency: number;
+}
+
 export interface Plan {
   readonly mode: 'quick' | 'full';
   readonly bursts: readonly BurstPlan[];
@@ -30,6 +40,8 @@ export interface Plan {
   readonly stream: { readonly events: number; readonly reps: number };
   /** Predicate fan-out: one burst, ssekit with and without an `authorize` predicate. */
   readonly predicate: BurstPlan;
+  /** Resume storm: every socket cut, events published, every client back with `Last-Event-ID`. */
+  readonly resume: ResumePlan;
   /** Counts that stop moving for this long are final: events were lost. */
   readonly stallMs: number;
   /** A repetition longer than this is the last one. */
@@ -57,6 +69,7 @@ export const FULL: Plan = {
   connections: { count: 10_000, concurrency: 256 },
   stream: { events: 100_000, reps: 3 },
   predicate: { clients: 1000, events: 1000, batch: 100, reps: 3, headline: false },
+  resume: { clients: 10_000, warmEvents: 10, missed: 100, concurrency: 10_000 },
   stallMs: 10_000,
   repBudgetMs: 45_000,
   repDeadlineMs: 120_000,
@@ -71,6 +84,7 @@ export const QUICK: Plan = {
   connections: { count: 100, concurrency: 32 },
   stream: { events: 500, reps: 1 },
   predicate: { clients: 10, events: 50, batch: 10, reps: 1, headline: false },
+  resume: { clients: 20, warmEvents: 5, missed: 20, concurrency: 20 },
   stallMs: 5000,
   repBudgetMs: 5000,
   repDeadlineMs: 10_000,

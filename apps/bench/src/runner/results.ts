@@ -81,6 +81,26 @@ export interface StreamCell extends Cell {
   readonly cpuPerEventUs?: readonly number[];
 }
 
+export interface ResumeCell extends Cell {
+  readonly clients?: number;
+  readonly missed?: number;
+  /** Sockets the server destroyed. */
+  readonly cut?: number;
+  /** From the first reconnect to the response head of the last one. */
+  readonly reconnectedMs?: number;
+  /** From the first reconnect to the moment the last client had all its missed events. */
+  readonly caughtUpMs?: number;
+  /** Server CPU time from the cut to the end. */
+  readonly serverCpuMs?: number;
+  /** That ÷ (clients × missed events). */
+  readonly cpuPerEventUs?: number;
+  /** Peaks sampled every 20 ms from just before the cut, and the values then. */
+  readonly peakRss?: number;
+  readonly peakHeapUsed?: number;
+  readonly startRss?: number;
+  readonly startHeapUsed?: number;
+}
+
 export interface Results {
   readonly bursts: { readonly plan: import('./plan.js').BurstPlan; readonly cells: BurstCell[] }[];
   readonly steady: {
@@ -91,6 +111,7 @@ export interface Results {
   readonly stream: StreamCell[];
   /** Predicate fan-out: one cell per ssekit variant (see `scenarios/predicate.ts`). */
   readonly predicate: BurstCell[];
+  readonly resume: ResumeCell[];
 }
 
 export function median(values: readonly number[]): number | undefined {

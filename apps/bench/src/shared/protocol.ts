@@ -66,6 +66,21 @@ export type LoadgenCommand =
       readonly events: number;
       readonly deadlineMs: number;
     }
+  | {
+      /**
+       * Replace every connection (the server cut them) by a new one to `path` that sends the id of
+       * the last event its predecessor saw as `Last-Event-ID` (every connection must have had a
+       * checker, `sampleEvery: 1`), armed to count `events`. Answers once all are open.
+       */
+      readonly type: 'reconnect';
+      readonly port: number;
+      readonly path: string;
+      readonly events: number;
+      readonly concurrency: number;
+      /** Which of the new connections keep their checker (order across the reconnect). */
+      readonly read: ReadSpec;
+      readonly timeoutMs: number;
+    }
   | { readonly type: 'close' }
   | { readonly type: 'limits' };
 
