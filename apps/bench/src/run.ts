@@ -137,8 +137,15 @@ async function main(): Promise<Results> {
         },
       });
       results.bursts.push({ plan: burst, cells });
+      const rest = plan.bursts.slice(plan.bursts.indexOf(burst) + 1);
+      if (rest.length > 0) {
+        checkpoint(results, 'burst', [
+          `burst ${rest.map((b) => `${b.clients}×${b.events}/${b.batch}`).join(', ')}`,
+        ]);
+      }
     }
   }
+  if (scenarios.includes('burst')) checkpoint(results, 'burst');
   if (scenarios.includes('steady')) {
     for (const steady of plan.steady) {
       const cells = await inRounds<SteadyCell>({
@@ -158,8 +165,13 @@ async function main(): Promise<Results> {
         },
       });
       results.steady.push({ plan: steady, cells });
+      const rest = plan.steady.slice(plan.steady.indexOf(steady) + 1);
+      if (rest.length > 0) {
+        checkpoint(results, 'steady', [`steady ${rest.map((x) => `${x.rate}/s`).join(', ')}`]);
+      }
     }
   }
+  if (scenarios.includes('steady')) checkpoint(results, 'steady');
   if (scenarios.includes('stream')) {
     results.stream.push(
       ...(await inRounds({
@@ -176,6 +188,7 @@ async function main(): Promise<Results> {
       })),
     );
   }
+  if (scenarios.includes('stream')) checkpoint(results, 'stream');
   if (scenarios.includes('connections')) {
     for (const c of contenders) {
       const cell = await runConnections(ctx, c, plan.connections.count);
@@ -188,6 +201,7 @@ async function main(): Promise<Results> {
       results.connections.push(cell);
     }
   }
+  if (scenarios.includes('connections')) checkpoint(results, 'connections');
   if (scenarios.includes('predicate') && contenders.some((c) => c.id === 'ssekit')) {
     const p = plan.predicate;
     results.predicate.push(
@@ -207,6 +221,7 @@ async function main(): Promise<Results> {
       })),
     );
   }
+  if (scenarios.includes('predicate')) checkpoint(results, 'predicate');
   if (scenarios.includes('resume')) {
     const r = plan.resume;
     for (const c of contenders.filter((x) => RESUMABLE.has(x.id))) {
@@ -225,6 +240,40 @@ async function main(): Promise<Results> {
   return results;
 }
 
+/**
+ * Write the report and the raw figures. During the run (`pending` names the scenarios still to
+ * come) the report is rewritten after each scenario, marked incomplete: a run stopped by a
+ * deadline still leaves what it measured.
+ */
+function write(results: Results, pending: readonly string[] | undefined): void {
+  const command = `pnpm bench${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
+  const markdown = renderMarkdown({
+    plan,
+    contenders,
+    results,
+    env: environment(
+      contenders,
+      loadStart,
+      pending === undefined ? monitor.stop() : monitor.current(),
+    ),
+    command,
+    durationMs: Date.now() - started,
+    ...(pending === undefined ? {} : { pending }),
+  });
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, markdown);
+  mkdirSync(`${BENCH_DIR}/results`, { recursive: true });
+  writeFileSync(`${BENCH_DIR}/results/${plan.mode}.json`, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+/** After one scenario (or one size of it, `more` naming the rest): rewrite the report. */
+function checkpoint(results: Results, done: string, more: readonly string[] = []): void {
+  const later = SCENARIOS.slice(SCENARIOS.indexOf(done as (typeof SCENARIOS)[number]) + 1).filter(
+    (x) => scenarios.includes(x),
+  );
+  write(results, [...more, ...later]);
+}
+
 function failures(results: Results): Cell[] {
   return [
     ...results.bursts.flatMap((b) => b.cells),
@@ -238,19 +287,7 @@ function failures(results: Results): Cell[] {
 
 try {
   const results = await main();
-  const command = `pnpm bench${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
-  const markdown = renderMarkdown({
-    plan,
-    contenders,
-    results,
-    env: environment(contenders, loadStart, monitor.stop()),
-    command,
-    durationMs: Date.now() - started,
-  });
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, markdown);
-  mkdirSync(`${BENCH_DIR}/results`, { recursive: true });
-  writeFileSync(`${BENCH_DIR}/results/${plan.mode}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  write(results, undefined);
   log(`wrote ${relative(process.cwd(), out)}`);
   const failed = failures(results);
   if (failed.length > 0) {

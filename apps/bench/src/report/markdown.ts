@@ -20,6 +20,8 @@ export interface ReportInput {
   readonly env: Environment;
   readonly command: string;
   readonly durationMs: number;
+  /** Set while the run is going on: the scenarios not measured yet (the report is incomplete). */
+  readonly pending?: readonly string[];
 }
 
 const PACKAGE_LABELS: Record<string, string> = {
@@ -447,6 +449,14 @@ export function renderMarkdown(input: ReportInput): string {
       'Every contender is a server process of its own, fed by the same control endpoint and read by the same ' +
       'load generator process; compare the ratios, not the absolute figures, across machines.',
     '',
+    ...(input.pending === undefined
+      ? []
+      : [
+          `> **Incomplete**: written ${(input.durationMs / 60_000).toFixed(1)} min into the run, which had ` +
+            `${input.pending.length === 0 ? 'only its final write' : `still to measure: ${input.pending.join(', ')}`} ` +
+            'left when this file was last written.',
+          '',
+        ]),
     ...noiseSection(input),
     ...burstSection(input),
     ...steadySection(input),

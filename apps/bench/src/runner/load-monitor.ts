@@ -43,8 +43,13 @@ export class LoadMonitor {
   }
 
   stop(): LoadReport {
-    this.sample();
     clearInterval(this.timer);
+    return this.current();
+  }
+
+  /** The report so far, the run going on. */
+  current(): LoadReport {
+    this.sample();
     return {
       cores: this.cores,
       peak: this.peak,
