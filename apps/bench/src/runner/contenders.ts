@@ -29,6 +29,15 @@ export const CONTENDERS: readonly ContenderInfo[] = [
       'the batched fan-out written on the socket: head by hand, Connection: close, no chunked framing',
   },
   {
+    id: 'raw-chunked',
+    label: 'raw socket, chunked (node:net)',
+    script: 'raw.ts',
+    packages: [],
+    description:
+      'the batched fan-out on the socket: head by hand, Transfer-Encoding: chunked, each tick framed once for all clients',
+    env: { RAW_CHUNKED: '1' },
+  },
+  {
     id: 'naive',
     label: 'naive (node:http)',
     script: 'naive.ts',

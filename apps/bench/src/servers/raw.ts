@@ -2,22 +2,37 @@
  * The batched baseline written straight on the socket: the response head is written by hand with
  * `Connection: close` and no `Transfer-Encoding`, so the body is raw SSE bytes that end with the
  * connection, and each tick's buffer goes to `socket.write` without chunked framing or
- * `ServerResponse` in the way. What it gives up is in apps/bench/README.md ("Past the baseline?").
+ * `ServerResponse` in the way. With `RAW_CHUNKED=1` (contender `raw-chunked`) the head says
+ * `Transfer-Encoding: chunked` instead and each tick's buffer is framed as one chunk, once for all
+ * clients: valid HTTP/1.1 with keep-alive. What each gives up: apps/bench/README.md ("Past the baseline?").
  */
 import type http from 'node:http';
 import type net from 'node:net';
 import { serve, ticks } from './harness.js';
 import { countParam, frame } from './sse-node.js';
 
-/** The head of every stream: the headers of `SSE_HEADERS`, and the close-delimited body. */
-const HEAD =
-  'HTTP/1.1 200 OK\r\n' +
-  'Content-Type: text/event-stream; charset=utf-8\r\n' +
-  'Cache-Control: no-cache, no-transform\r\n' +
-  'X-Accel-Buffering: no\r\n' +
-  'Connection: close\r\n' +
-  '\r\n' +
-  'retry: 2000\n: connected\n\n';
+const CHUNKED = process.env.RAW_CHUNKED === '1';
+
+/** One chunk of a chunked body: size line, bytes, CRLF; or the bytes as they are. */
+function framed(body: string | Buffer): Buffer {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  if (!CHUNKED || bytes.length === 0) return bytes;
+  return Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, CRLF]);
+}
+const CRLF = Buffer.from('\r\n');
+
+/** The head of every stream: the headers of `SSE_HEADERS`, and the body's framing. */
+const HEAD = Buffer.concat([
+  Buffer.from(
+    'HTTP/1.1 200 OK\r\n' +
+      'Content-Type: text/event-stream; charset=utf-8\r\n' +
+      'Cache-Control: no-cache, no-transform\r\n' +
+      'X-Accel-Buffering: no\r\n' +
+      (CHUNKED ? 'Transfer-Encoding: chunked\r\n' : 'Connection: close\r\n') +
+      '\r\n',
+  ),
+  framed('retry: 2000\n: connected\n\n'),
+]);
 
 const clients = new Set<net.Socket>();
 let pending: string[] = [];
@@ -25,7 +40,8 @@ let flushQueued = false;
 
 function flush(): void {
   flushQueued = false;
-  const chunk = Buffer.from(pending.join(''));
+  // Framed once per tick, whatever the number of clients.
+  const chunk = framed(pending.join(''));
   pending = [];
   for (const socket of clients) socket.write(chunk);
 }
@@ -59,12 +75,15 @@ async function stream(req: http.IncomingMessage): Promise<void> {
     if (socket.destroyed) return;
     buffered += frame(++id, 'tick', event);
     if (buffered.length >= 16_384) {
-      const ok = socket.write(buffered);
+      const ok = socket.write(framed(buffered));
       buffered = '';
       if (!ok) await drained(socket);
     }
   }
-  socket.end(`${buffered}event: end\ndata: {}\n\n`);
+  const last = framed(`${buffered}event: end\ndata: {}\n\n`);
+  // Chunked: the last chunk ends the response and the connection stays open (keep-alive).
+  if (CHUNKED) socket.write(Buffer.concat([last, Buffer.from('0\r\n\r\n')]));
+  else socket.end(last);
 }
 
 await serve({
