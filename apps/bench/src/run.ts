@@ -2,7 +2,8 @@
  * `pnpm bench` — every contender through every scenario, one server process at a time, and the
  * report: BENCHMARKS.md at the repository root (full plan) or results/quick.md (`--quick`).
  *
- * Options: `--quick`, `--only=ssekit,batched`, `--scenarios=burst,steady,connections,stream`,
+ * Options: `--quick`, `--only=ssekit,batched`, `--bursts=1000x1000,10000x100`,
+ * `--scenarios=burst,steady,stream,connections,predicate,resume`,
  * `--loadgens=N` (load generator processes, default 1), `--out=FILE`.
  * Exits 1 when a contender delivered a wrong number of events (or out of order), crashed, or
  * refused connections; an unavailable contender or an overloaded one is reported, not a failure.
@@ -47,7 +48,16 @@ function option(name: string): string | undefined {
 }
 
 const quick = process.argv.includes('--quick');
-const plan = quick ? QUICK : FULL;
+/** `--bursts=1000x1000,10000x100`: only these burst sizes (clients x events) of the plan. */
+const burstSizes = option('bursts')?.split(',');
+const basePlan = quick ? QUICK : FULL;
+const plan =
+  burstSizes === undefined
+    ? basePlan
+    : {
+        ...basePlan,
+        bursts: basePlan.bursts.filter((b) => burstSizes.includes(`${b.clients}x${b.events}`)),
+      };
 const only = option('only')?.split(',');
 const contenders = CONTENDERS.filter((c) => only === undefined || only.includes(c.id));
 const scenarios = option('scenarios')?.split(',') ?? [...SCENARIOS];
