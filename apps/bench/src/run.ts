@@ -2,7 +2,8 @@
  * `pnpm bench` — every contender through every scenario, one server process at a time, and the
  * report: BENCHMARKS.md at the repository root (full plan) or results/quick.md (`--quick`).
  *
- * Options: `--quick`, `--only=ssekit,batched`, `--scenarios=burst,steady,connections,stream`,
+ * Options: `--quick`, `--only=ssekit,batched`, `--bursts=1000x1000,10000x100`,
+ * `--scenarios=burst,steady,stream,connections,predicate,resume`,
  * `--loadgens=N` (load generator processes, default 1), `--out=FILE`.
  * Exits 1 when a contender delivered a wrong number of events (or out of order), crashed, or
  * refused connections; an unavailable contender or an overloaded one is reported, not a failure.
@@ -12,24 +13,34 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { environment } from './report/environment.js';
-import { ms, percent } from './report/format.js';
+import { ms, percent, us } from './report/format.js';
 import { renderMarkdown } from './report/markdown.js';
 import { buildHarness } from './runner/build.js';
 import { CONTENDERS } from './runner/contenders.js';
+import { LoadMonitor } from './runner/load-monitor.js';
 import { LoadgenPool } from './runner/loadgens.js';
 import { FULL, QUICK } from './runner/plan.js';
-import type { BurstCell, Cell, Results } from './runner/results.js';
-import { inRounds } from './runner/rounds.js';
+import type {
+  BurstCell,
+  Cell,
+  Results,
+  ResumeCell,
+  SteadyCell,
+  StreamCell,
+} from './runner/results.js';
+import { inRounds, mergeSteady } from './runner/rounds.js';
 import { markUnavailable } from './runner/with-server.js';
 import { runBurst } from './scenarios/burst.js';
 import type { ScenarioContext } from './scenarios/common.js';
 import { runConnections } from './scenarios/connections.js';
+import { PREDICATE_VARIANTS, runPredicate } from './scenarios/predicate.js';
+import { RESUMABLE, runResume } from './scenarios/resume.js';
 import { runSteady } from './scenarios/steady.js';
 import { runStream } from './scenarios/stream.js';
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 const REPO_DIR = resolve(BENCH_DIR, '../..');
-const SCENARIOS = ['burst', 'steady', 'stream', 'connections'] as const;
+const SCENARIOS = ['burst', 'steady', 'stream', 'connections', 'predicate', 'resume'] as const;
 
 function option(name: string): string | undefined {
   const prefix = `--${name}=`;
@@ -37,7 +48,16 @@ function option(name: string): string | undefined {
 }
 
 const quick = process.argv.includes('--quick');
-const plan = quick ? QUICK : FULL;
+/** `--bursts=1000x1000,10000x100`: only these burst sizes (clients x events) of the plan. */
+const burstSizes = option('bursts')?.split(',');
+const basePlan = quick ? QUICK : FULL;
+const plan =
+  burstSizes === undefined
+    ? basePlan
+    : {
+        ...basePlan,
+        bursts: basePlan.bursts.filter((b) => burstSizes.includes(`${b.clients}x${b.events}`)),
+      };
 const only = option('only')?.split(',');
 const contenders = CONTENDERS.filter((c) => only === undefined || only.includes(c.id));
 const scenarios = option('scenarios')?.split(',') ?? [...SCENARIOS];
@@ -62,6 +82,13 @@ function log(line: string): void {
   console.log(`[${t}s] ${line}`);
 }
 
+const monitor = new LoadMonitor((load, cores) =>
+  log(
+    `NOISY RUN: the 1-minute load average is ${load.toFixed(1)}, past the ${cores} cores; ` +
+      'the report says so. Read the per-round ratios, not the absolute figures.',
+  ),
+);
+
 function show(scenario: string, cell: Cell, figures: string): void {
   const note =
     cell.status === 'ok' ? '' : ` ${cell.status.toUpperCase()}${cell.note ? `: ${cell.note}` : ''}`;
@@ -81,7 +108,14 @@ async function main(): Promise<Results> {
   }
   pool = new LoadgenPool(loadgens);
   const ctx: ScenarioContext = { pool, plan, log };
-  const results: Results = { bursts: [], steady: [], connections: [], stream: [] };
+  const results: Results = {
+    bursts: [],
+    steady: [],
+    connections: [],
+    stream: [],
+    predicate: [],
+    resume: [],
+  };
   const neededFiles =
     Math.ceil(Math.max(plan.connections.count, ...plan.bursts.map((b) => b.clients)) / pool.size) +
     64;
@@ -105,28 +139,49 @@ async function main(): Promise<Results> {
             c.serverCpu?.[0] === undefined
               ? ''
               : ` (cpu: server ${pct(c.serverCpu[0])}, load generator ${pct(c.loadgenCpu?.[0])})`;
-          show(name, cell, `${fmt(c.rates?.[0], '/s')}${cpu}`);
+          show(
+            name,
+            cell,
+            `${fmt(c.rates?.[0], '/s')}${cpu}, server CPU/event ${us(c.cpuPerEventUs?.[0])}`,
+          );
         },
       });
       results.bursts.push({ plan: burst, cells });
+      const rest = plan.bursts.slice(plan.bursts.indexOf(burst) + 1);
+      if (rest.length > 0) {
+        checkpoint(results, 'burst', [
+          `burst ${rest.map((b) => `${b.clients}×${b.events}/${b.batch}`).join(', ')}`,
+        ]);
+      }
     }
   }
+  if (scenarios.includes('burst')) checkpoint(results, 'burst');
   if (scenarios.includes('steady')) {
     for (const steady of plan.steady) {
-      const cells = [];
-      for (const c of contenders) {
-        const cell = await runSteady(ctx, c, steady);
-        const f = cell as import('./runner/results.js').SteadyCell;
-        show(
-          `steady ${steady.clients}×${steady.rate}/s`,
-          cell,
-          `p50 ${ms(f.p50Ms)}, p99 ${ms(f.p99Ms)}, max ${ms(f.maxMs)}, ${percent(f.delivered)} delivered`,
-        );
-        cells.push(cell);
-      }
+      const cells = await inRounds<SteadyCell>({
+        rounds: steady.reps,
+        contenders,
+        budgetMs: plan.repBudgetMs,
+        merge: mergeSteady,
+        run: (c) => runSteady(ctx, c, steady),
+        onResult: (cell) => {
+          const f = cell as SteadyCell;
+          show(
+            `steady ${steady.clients}×${steady.rate}/s`,
+            cell,
+            `p50 ${ms(f.p50Ms)}, p99 ${ms(f.p99Ms)}, max ${ms(f.maxMs)}, ${percent(f.delivered)} delivered, ` +
+              `server CPU/event ${us(f.cpuPerEventUs)}`,
+          );
+        },
+      });
       results.steady.push({ plan: steady, cells });
+      const rest = plan.steady.slice(plan.steady.indexOf(steady) + 1);
+      if (rest.length > 0) {
+        checkpoint(results, 'steady', [`steady ${rest.map((x) => `${x.rate}/s`).join(', ')}`]);
+      }
     }
   }
+  if (scenarios.includes('steady')) checkpoint(results, 'steady');
   if (scenarios.includes('stream')) {
     results.stream.push(
       ...(await inRounds({
@@ -135,10 +190,15 @@ async function main(): Promise<Results> {
         budgetMs: plan.repBudgetMs,
         run: (c) => runStream(ctx, c, plan.stream.events),
         onResult: (cell) =>
-          show(`stream ${plan.stream.events}`, cell, fmt((cell as BurstCell).rates?.[0], '/s')),
+          show(
+            `stream ${plan.stream.events}`,
+            cell,
+            `${fmt((cell as StreamCell).rates?.[0], '/s')}, server CPU/event ${us((cell as StreamCell).cpuPerEventUs?.[0])}`,
+          ),
       })),
     );
   }
+  if (scenarios.includes('stream')) checkpoint(results, 'stream');
   if (scenarios.includes('connections')) {
     for (const c of contenders) {
       const cell = await runConnections(ctx, c, plan.connections.count);
@@ -151,7 +211,77 @@ async function main(): Promise<Results> {
       results.connections.push(cell);
     }
   }
+  if (scenarios.includes('connections')) checkpoint(results, 'connections');
+  if (scenarios.includes('predicate') && contenders.some((c) => c.id === 'ssekit')) {
+    const p = plan.predicate;
+    results.predicate.push(
+      ...(await inRounds({
+        rounds: p.reps,
+        contenders: PREDICATE_VARIANTS,
+        budgetMs: plan.repBudgetMs,
+        run: (c) => runPredicate(ctx, c, p),
+        onResult: (cell) => {
+          const c = cell as BurstCell;
+          show(
+            `predicate ${p.clients}×${p.events}/${p.batch}`,
+            cell,
+            `${fmt(c.rates?.[0], '/s')}, server CPU/delivered event ${us(c.cpuPerEventUs?.[0])}`,
+          );
+        },
+      })),
+    );
+  }
+  if (scenarios.includes('predicate')) checkpoint(results, 'predicate');
+  if (scenarios.includes('resume')) {
+    const r = plan.resume;
+    for (const c of contenders.filter((x) => RESUMABLE.has(x.id))) {
+      const cell = (await runResume(ctx, c, r)) as ResumeCell;
+      show(
+        `resume storm ${r.clients}×${r.missed}`,
+        cell,
+        `caught up in ${ms(cell.caughtUpMs)} (all reconnected in ${ms(cell.reconnectedMs)}), ` +
+          `server CPU ${ms(cell.serverCpuMs)} = ${us(cell.cpuPerEventUs)}/event, ` +
+          `peak RSS ${fmt(cell.peakRss === undefined ? undefined : cell.peakRss / 2 ** 20, ' MiB')}, ` +
+          `peak heap ${fmt(cell.peakHeapUsed === undefined ? undefined : cell.peakHeapUsed / 2 ** 20, ' MiB')}`,
+      );
+      results.resume.push(cell);
+    }
+  }
   return results;
+}
+
+/**
+ * Write the report and the raw figures. During the run (`pending` names the scenarios still to
+ * come) the report is rewritten after each scenario, marked incomplete: a run stopped by a
+ * deadline still leaves what it measured.
+ */
+function write(results: Results, pending: readonly string[] | undefined): void {
+  const command = `pnpm bench${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
+  const markdown = renderMarkdown({
+    plan,
+    contenders,
+    results,
+    env: environment(
+      contenders,
+      loadStart,
+      pending === undefined ? monitor.stop() : monitor.current(),
+    ),
+    command,
+    durationMs: Date.now() - started,
+    ...(pending === undefined ? {} : { pending }),
+  });
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, markdown);
+  mkdirSync(`${BENCH_DIR}/results`, { recursive: true });
+  writeFileSync(`${BENCH_DIR}/results/${plan.mode}.json`, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+/** After one scenario (or one size of it, `more` naming the rest): rewrite the report. */
+function checkpoint(results: Results, done: string, more: readonly string[] = []): void {
+  const later = SCENARIOS.slice(SCENARIOS.indexOf(done as (typeof SCENARIOS)[number]) + 1).filter(
+    (x) => scenarios.includes(x),
+  );
+  write(results, [...more, ...later]);
 }
 
 function failures(results: Results): Cell[] {
@@ -160,24 +290,14 @@ function failures(results: Results): Cell[] {
     ...results.steady.flatMap((s) => s.cells),
     ...results.connections,
     ...results.stream,
+    ...results.predicate,
+    ...results.resume,
   ].filter((c) => c.status === 'failed');
 }
 
 try {
   const results = await main();
-  const command = `pnpm bench${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
-  const markdown = renderMarkdown({
-    plan,
-    contenders,
-    results,
-    env: environment(contenders, loadStart),
-    command,
-    durationMs: Date.now() - started,
-  });
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, markdown);
-  mkdirSync(`${BENCH_DIR}/results`, { recursive: true });
-  writeFileSync(`${BENCH_DIR}/results/${plan.mode}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  write(results, undefined);
   log(`wrote ${relative(process.cwd(), out)}`);
   const failed = failures(results);
   if (failed.length > 0) {

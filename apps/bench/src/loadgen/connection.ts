@@ -14,6 +14,8 @@ export interface ConnectionOptions {
   readonly onOpen: (error: string | undefined) => void;
   /** Called after each read that moved the event count. */
   readonly onProgress: (conn: SseConnection) => void;
+  /** Sent as `Last-Event-ID`: a reconnect that resumes after this event. */
+  readonly lastEventId?: string;
 }
 
 /** One SSE client over a raw socket: counts workload events, optionally checks them. */
@@ -58,7 +60,9 @@ export class SseConnection {
     this.socket.on('connect', () => {
       this.socket.write(
         `GET ${options.path} HTTP/1.1\r\nHost: 127.0.0.1:${options.port}\r\n` +
-          'Accept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n',
+          'Accept: text/event-stream\r\nCache-Control: no-cache\r\n' +
+          (options.lastEventId === undefined ? '' : `Last-Event-ID: ${options.lastEventId}\r\n`) +
+          '\r\n',
       );
     });
     this.socket.on('data', (buf: Buffer) => this.reader.feed(buf, now()));

@@ -14,6 +14,8 @@ export class EventChecker {
   private lastPrice: number | undefined;
   errors = 0;
   firstError: string | undefined;
+  /** The id of the last workload event seen: what a reconnect sends as `Last-Event-ID`. */
+  lastId: string | undefined;
 
   constructor(
     private read: ReadSpec,
@@ -54,12 +56,13 @@ export class EventChecker {
   private dispatch(data: string, id: string | undefined, receivedAt: number): void {
     if (!data.includes(EVENT_MARKER)) return; // control events: connected, ready, end…
     if (id !== undefined && id !== '') {
+      this.lastId = id;
       // `<epoch>-<seq>` (ssekit) or a bare number. Other ids (better-sse's UUIDs on iterated
       // streams) are not sequences and are not checked.
       const match = SEQUENCE_ID.exec(id);
       if (match !== null) {
         const seq = Number(match[1]);
-        if (this.lastIdSeq !== undefined && seq !== this.lastIdSeq + 1) {
+        if (this.lastIdSeq !== undefined && seq !== this.lastIdSeq + (this.read.step ?? 1)) {
           this.fail(`id ${id} after sequence ${this.lastIdSeq}`);
         }
         this.lastIdSeq = seq;
@@ -67,7 +70,7 @@ export class EventChecker {
     }
     const price = readPrice(data);
     if (this.read.mode === 'seq') {
-      if (this.lastPrice !== undefined && price !== this.lastPrice + 1) {
+      if (this.lastPrice !== undefined && price !== this.lastPrice + (this.read.step ?? 1)) {
         this.fail(`event ${price} after event ${this.lastPrice}`);
       }
     } else {

@@ -30,7 +30,16 @@ function checkerFor(index: number, count: number, read: ReadSpec): EventChecker 
   return sampled ? new EventChecker(read, read.mode === 'time' ? latencies : undefined) : undefined;
 }
 
-async function connect(cmd: Extract<LoadgenCommand, { type: 'connect' }>): Promise<ConnectResult> {
+/**
+ * Open `count` connections, at most `concurrency` at once, each built by `make` with the callback
+ * that reports its response head; resolves when every one opened or failed, or at the timeout.
+ */
+async function openMany(
+  count: number,
+  concurrency: number,
+  timeoutMs: number,
+  make: (index: number, onOpen: (error: string | undefined) => void) => SseConnection,
+): Promise<ConnectResult> {
   const started = now();
   let next = 0;
   let settled = 0;
@@ -39,29 +48,24 @@ async function connect(cmd: Extract<LoadgenCommand, { type: 'connect' }>): Promi
   let firstError: string | undefined;
   let lastOpenAt = started;
   await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, cmd.timeoutMs);
+    if (count === 0) return resolve();
+    const timer = setTimeout(resolve, timeoutMs);
     const launch = () => {
-      while (next < cmd.count && next - settled < cmd.concurrency) {
+      while (next < count && next - settled < concurrency) {
         const index = next++;
-        const conn = new SseConnection({
-          port: cmd.port,
-          path: cmd.path,
-          checker: checkerFor(index, cmd.count, cmd.read),
-          onOpen: (error) => {
-            settled++;
-            if (error === undefined) {
-              opened++;
-              lastOpenAt = now();
-            } else {
-              failed++;
-              firstError ??= error;
-            }
-            if (settled === cmd.count) {
-              clearTimeout(timer);
-              resolve();
-            } else launch();
-          },
-          onProgress: noop,
+        const conn = make(index, (error) => {
+          settled++;
+          if (error === undefined) {
+            opened++;
+            lastOpenAt = now();
+          } else {
+            failed++;
+            firstError ??= error;
+          }
+          if (settled === count) {
+            clearTimeout(timer);
+            resolve();
+          } else launch();
         });
         connections.push(conn);
       }
@@ -71,11 +75,50 @@ async function connect(cmd: Extract<LoadgenCommand, { type: 'connect' }>): Promi
   return {
     type: 'connect',
     opened,
-    failed: cmd.count - opened,
-    firstError:
-      firstError ?? (failed === 0 && opened < cmd.count ? 'connect timed out' : undefined),
+    failed: count - opened,
+    firstError: firstError ?? (failed === 0 && opened < count ? 'connect timed out' : undefined),
     elapsedMs: lastOpenAt - started,
   };
+}
+
+function connect(cmd: Extract<LoadgenCommand, { type: 'connect' }>): Promise<ConnectResult> {
+  return openMany(
+    cmd.count,
+    cmd.concurrency,
+    cmd.timeoutMs,
+    (index, onOpen) =>
+      new SseConnection({
+        port: cmd.port,
+        path: cmd.path,
+        checker: checkerFor(index, cmd.count, cmd.read),
+        onOpen,
+        onProgress: noop,
+      }),
+  );
+}
+
+/** The resume storm's reconnect: every cut connection comes back with its last event's id. */
+function reconnect(cmd: Extract<LoadgenCommand, { type: 'reconnect' }>): Promise<ConnectResult> {
+  const old = connections;
+  connections = [];
+  for (const conn of old) conn.close();
+  latencies.length = 0;
+  return openMany(old.length, cmd.concurrency, cmd.timeoutMs, (index, onOpen) => {
+    const before = old[index]!.checker;
+    const sampled = index % cmd.read.sampleEvery === 0 || index === old.length - 1;
+    before?.setRead(cmd.read);
+    const conn = new SseConnection({
+      port: cmd.port,
+      path: cmd.path,
+      // A sampled client keeps its checker: ids and sequence numbers must go on without a gap.
+      checker: sampled ? before : undefined,
+      onOpen,
+      onProgress: noop,
+      ...(before?.lastId === undefined ? {} : { lastEventId: before.lastId }),
+    });
+    conn.arm(cmd.events);
+    return conn;
+  });
 }
 
 function noop(): void {}
@@ -224,6 +267,8 @@ async function handle(cmd: LoadgenCommand): Promise<LoadgenReply> {
   switch (cmd.type) {
     case 'connect':
       return connect(cmd);
+    case 'reconnect':
+      return reconnect(cmd);
     case 'arm':
       arm(cmd.events, cmd.read);
       return { type: 'armed', cpuMs: cpuMs() };

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ContenderInfo } from '../runner/contenders.js';
+import type { LoadReport } from '../runner/load-monitor.js';
 
 const BENCH_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -17,6 +18,8 @@ export interface Environment {
   /** One-minute load average when the run began and when it ended. */
   readonly loadStart: number;
   readonly loadEnd: number;
+  /** The load average sampled through the run: its peak, and whether it passed the core count. */
+  readonly load: LoadReport;
   readonly commit: string;
   /** Package name → version, as installed for the bench. */
   readonly versions: Readonly<Record<string, string>>;
@@ -53,7 +56,11 @@ function commit(): string {
   }
 }
 
-export function environment(contenders: readonly ContenderInfo[], loadStart: number): Environment {
+export function environment(
+  contenders: readonly ContenderInfo[],
+  loadStart: number,
+  load: LoadReport,
+): Environment {
   const names = [...new Set(contenders.flatMap((c) => c.packages))].sort();
   return {
     date: new Date().toISOString(),
@@ -64,6 +71,7 @@ export function environment(contenders: readonly ContenderInfo[], loadStart: num
     node: process.version,
     loadStart,
     loadEnd: os.loadavg()[0] ?? Number.NaN,
+    load,
     commit: commit(),
     versions: Object.fromEntries(names.map((n) => [n, version(n)])),
   };

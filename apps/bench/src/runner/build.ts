@@ -9,7 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
 
 const BENCH_DIR = fileURLToPath(new URL('../..', import.meta.url));
-export const OUT_DIR = `${BENCH_DIR}/dist/harness`;
+/**
+ * `BENCH_HARNESS_DIR` gives a run bundles of its own, so that two runs at once do not overwrite each
+ * other's. Keep it inside apps/bench (e.g. `dist/harness-2`): the bundles import npm packages by name.
+ */
+export const OUT_DIR = process.env.BENCH_HARNESS_DIR ?? `${BENCH_DIR}/dist/harness`;
 
 /** Bare imports that stay imports: everything from npm. `@ssekit/*` is bundled from source. */
 const EXTERNAL = [

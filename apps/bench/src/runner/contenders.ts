@@ -8,6 +8,8 @@ export interface ContenderInfo {
   readonly description: string;
   /** Still being written: a build or start-up failure reports it unavailable instead of failed. */
   readonly pending?: boolean;
+  /** Environment of its server process: how a scenario picks a variant of one server script. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export const CONTENDERS: readonly ContenderInfo[] = [
@@ -17,6 +19,23 @@ export const CONTENDERS: readonly ContenderInfo[] = [
     script: 'batched.ts',
     packages: [],
     description: 'hand-written: serialise once, one buffer per tick, one write per client per tick',
+  },
+  {
+    id: 'raw',
+    label: 'raw socket (node:net)',
+    script: 'raw.ts',
+    packages: [],
+    description:
+      'the batched fan-out written on the socket: head by hand, Connection: close, no chunked framing',
+  },
+  {
+    id: 'raw-chunked',
+    label: 'raw socket, chunked (node:net)',
+    script: 'raw.ts',
+    packages: [],
+    description:
+      'the batched fan-out on the socket: head by hand, Transfer-Encoding: chunked, each tick framed once for all clients',
+    env: { RAW_CHUNKED: '1' },
   },
   {
     id: 'naive',

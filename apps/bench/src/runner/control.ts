@@ -62,7 +62,21 @@ function call<T>(
   });
 }
 
+export interface ServerPeak {
+  /** Highest RSS and V8 heap sampled (every 20 ms) since `POST /control/peak`. */
+  rss: number;
+  heapUsed: number;
+  /** The same when sampling began. */
+  startRss: number;
+  startHeapUsed: number;
+}
+
 export const control = {
+  /** Destroy every socket of the server but the control request's; answers how many. */
+  cut: (port: number) => call<{ cut: number }>(port, 'POST', '/control/cut'),
+  peakStart: (port: number) =>
+    call<{ rss: number; heapUsed: number }>(port, 'POST', '/control/peak'),
+  peakStop: (port: number) => call<ServerPeak>(port, 'GET', '/control/peak'),
   stats: (port: number) => call<ServerStats>(port, 'GET', '/control/stats'),
   memory: (port: number) => call<ServerMemory>(port, 'GET', '/control/memory'),
   burst: (port: number, count: number, batch: number) =>

@@ -70,6 +70,36 @@ export class LoadgenPool {
     };
   }
 
+  /** The resume storm: every load generator replaces its connections, each with its last id. */
+  async reconnect(options: {
+    port: number;
+    path: string;
+    events: number;
+    concurrency: number;
+    read: ReadSpec;
+    timeoutMs: number;
+  }): Promise<ConnectResult> {
+    const results = await Promise.all(
+      this.procs.map((p) =>
+        p.request(
+          {
+            type: 'reconnect',
+            ...options,
+            concurrency: Math.max(1, Math.ceil(options.concurrency / this.procs.length)),
+          },
+          'connect',
+        ),
+      ),
+    );
+    return {
+      type: 'connect',
+      opened: sum(results.map((r) => r.opened)),
+      failed: sum(results.map((r) => r.failed)),
+      firstError: results.find((r) => r.firstError !== undefined)?.firstError,
+      elapsedMs: Math.max(...results.map((r) => r.elapsedMs)),
+    };
+  }
+
   /** Start counting towards `events`; returns the CPU time of all load generators so far. */
   async arm(events: number, read: ReadSpec): Promise<number> {
     const armed = await Promise.all(

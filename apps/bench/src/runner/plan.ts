@@ -18,6 +18,18 @@ export interface SteadyPlan {
   readonly warmupMs: number;
   /** After the last publish, how long a contender may take to deliver before it counts as overloaded. */
   readonly drainMs: number;
+  /** Repetitions, in alternating rounds over the contenders; the median is reported. */
+  readonly reps: number;
+}
+
+export interface ResumePlan {
+  readonly clients: number;
+  /** Events every client receives before the cut (so that it has a last id). */
+  readonly warmEvents: number;
+  /** Events published while every client is cut off: what each one replays. */
+  readonly missed: number;
+  /** Reconnects being opened at once (all of them: a storm). */
+  readonly concurrency: number;
 }
 
 export interface Plan {
@@ -26,6 +38,10 @@ export interface Plan {
   readonly steady: readonly SteadyPlan[];
   readonly connections: { readonly count: number; readonly concurrency: number };
   readonly stream: { readonly events: number; readonly reps: number };
+  /** Predicate fan-out: one burst, ssekit with and without an `authorize` predicate. */
+  readonly predicate: BurstPlan;
+  /** Resume storm: every socket cut, events published, every client back with `Last-Event-ID`. */
+  readonly resume: ResumePlan;
   /** Counts that stop moving for this long are final: events were lost. */
   readonly stallMs: number;
   /** A repetition longer than this is the last one. */
@@ -47,11 +63,13 @@ export const FULL: Plan = {
     { clients: 10_000, events: 100, batch: 100, reps: 3, headline: false },
   ],
   steady: [
-    { clients: 1000, rate: 100, durationMs: 10_000, warmupMs: 1000, drainMs: 10_000 },
-    { clients: 1000, rate: 1000, durationMs: 10_000, warmupMs: 1000, drainMs: 10_000 },
+    { clients: 1000, rate: 100, durationMs: 10_000, warmupMs: 1000, drainMs: 10_000, reps: 3 },
+    { clients: 1000, rate: 1000, durationMs: 10_000, warmupMs: 1000, drainMs: 10_000, reps: 3 },
   ],
   connections: { count: 10_000, concurrency: 256 },
   stream: { events: 100_000, reps: 3 },
+  predicate: { clients: 1000, events: 1000, batch: 100, reps: 3, headline: false },
+  resume: { clients: 10_000, warmEvents: 10, missed: 100, concurrency: 10_000 },
   stallMs: 10_000,
   repBudgetMs: 45_000,
   repDeadlineMs: 120_000,
@@ -62,9 +80,11 @@ export const FULL: Plan = {
 export const QUICK: Plan = {
   mode: 'quick',
   bursts: [{ clients: 10, events: 50, batch: 10, reps: 1, headline: true }],
-  steady: [{ clients: 10, rate: 50, durationMs: 1000, warmupMs: 200, drainMs: 3000 }],
+  steady: [{ clients: 10, rate: 50, durationMs: 1000, warmupMs: 200, drainMs: 3000, reps: 1 }],
   connections: { count: 100, concurrency: 32 },
   stream: { events: 500, reps: 1 },
+  predicate: { clients: 10, events: 50, batch: 10, reps: 1, headline: false },
+  resume: { clients: 20, warmEvents: 5, missed: 20, concurrency: 20 },
   stallMs: 5000,
   repBudgetMs: 5000,
   repDeadlineMs: 10_000,

@@ -32,14 +32,18 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
  * Spawn `node <args>` through `sh`, raising the soft limit on open files to the hard limit first:
  * 10 000 connections need more than the usual 1024 descriptors on each side.
  */
-function spawnNode(args: string[], ipc: boolean): ChildProcess {
+function spawnNode(
+  args: string[],
+  ipc: boolean,
+  env: Readonly<Record<string, string>> = {},
+): ChildProcess {
   const child = spawn(
     '/bin/sh',
     ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', process.execPath, ...args],
     {
       cwd: BENCH_DIR,
       stdio: ipc ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_ENV: 'production' },
+      env: { ...process.env, NODE_ENV: 'production', ...env },
     },
   );
   children.add(child);
@@ -67,10 +71,15 @@ export interface ServerProcess {
 }
 
 /** Start the bundle of `src/servers/<script>` and wait for its hello line. */
-export async function startServer(script: string, timeoutMs = 30_000): Promise<ServerProcess> {
+export async function startServer(
+  script: string,
+  env: Readonly<Record<string, string>> = {},
+  timeoutMs = 30_000,
+): Promise<ServerProcess> {
   const child = spawnNode(
     ['--expose-gc', `${OUT_DIR}/servers/${script.replace(/\.ts$/, '.js')}`],
     false,
+    env,
   );
   const stderr = tail(child);
   const hello = await new Promise<ServerHello>((resolve, reject) => {

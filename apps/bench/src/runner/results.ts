@@ -30,9 +30,30 @@ export interface BurstCell extends Cell {
   readonly serverCpu?: readonly number[];
   /** The same for the load generator processes together. */
   readonly loadgenCpu?: readonly number[];
+  /**
+   * Server CPU time per delivered event, in microseconds, per repetition: the server's
+   * `process.cpuUsage()` over the measured window ÷ events delivered to all clients.
+   */
+  readonly cpuPerEventUs?: readonly number[];
 }
 
+/** The figures of one steady-rate repetition. */
+export interface SteadyFigures {
+  readonly p50Ms?: number;
+  readonly p99Ms?: number;
+  readonly maxMs?: number;
+  readonly samples?: number;
+  readonly delivered?: number;
+  readonly maxPublishLagMs?: number;
+  /** Server CPU time per delivered event, in microseconds. */
+  readonly cpuPerEventUs?: number;
+}
+
+/** A steady-rate cell: the median of its repetitions at the top, every repetition in `rounds`. */
 export interface SteadyCell extends Cell {
+  /** Every repetition, in the order they ran (alternating with the other contenders). */
+  readonly rounds?: readonly SteadyFigures[];
+  readonly cpuPerEventUs?: number;
   readonly p50Ms?: number;
   readonly p99Ms?: number;
   readonly maxMs?: number;
@@ -57,6 +78,27 @@ export interface ConnectionsCell extends Cell {
 
 export interface StreamCell extends Cell {
   readonly rates?: readonly number[];
+  readonly cpuPerEventUs?: readonly number[];
+}
+
+export interface ResumeCell extends Cell {
+  readonly clients?: number;
+  readonly missed?: number;
+  /** Sockets the server destroyed. */
+  readonly cut?: number;
+  /** From the first reconnect to the response head of the last one. */
+  readonly reconnectedMs?: number;
+  /** From the first reconnect to the moment the last client had all its missed events. */
+  readonly caughtUpMs?: number;
+  /** Server CPU time from the cut to the end. */
+  readonly serverCpuMs?: number;
+  /** That ÷ (clients × missed events). */
+  readonly cpuPerEventUs?: number;
+  /** Peaks sampled every 20 ms from just before the cut, and the values then. */
+  readonly peakRss?: number;
+  readonly peakHeapUsed?: number;
+  readonly startRss?: number;
+  readonly startHeapUsed?: number;
 }
 
 export interface Results {
@@ -67,6 +109,9 @@ export interface Results {
   }[];
   readonly connections: ConnectionsCell[];
   readonly stream: StreamCell[];
+  /** Predicate fan-out: one cell per ssekit variant (see `scenarios/predicate.ts`). */
+  readonly predicate: BurstCell[];
+  readonly resume: ResumeCell[];
 }
 
 export function median(values: readonly number[]): number | undefined {

@@ -24,12 +24,14 @@ export function runSteady(
       await subscribeAll(ctx, hello, plan.clients, connectRead);
       const planned = Math.round((plan.rate * plan.durationMs) / 1000);
       await ctx.pool.arm(planned, { ...connectRead, warmupUntil: now() + plan.warmupMs });
-      await control.steady(hello.port, plan.rate, plan.durationMs);
+      const started = await control.steady(hello.port, plan.rate, plan.durationMs);
       const got = await collectUntilDone(ctx, hello.port, {
         deadlineMs: plan.durationMs + plan.drainMs,
         graceMs: ctx.plan.graceMs,
       });
       const run = await waitForRunEnd(hello.port, got.outcome === 'complete' ? 30_000 : 2_000);
+      // Server CPU over the window from the first publish to the last delivery (and the grace).
+      const cpuMs = run === undefined ? undefined : (await control.stats(hello.port)).cpuMs;
       const expected = plan.clients * planned;
       const figures = {
         p50Ms: quantile(got.latencies, 0.5),
@@ -38,6 +40,10 @@ export function runSteady(
         samples: got.latencies.length,
         delivered: got.totalEvents / expected,
         maxPublishLagMs: run?.maxLagMs,
+        cpuPerEventUs:
+          cpuMs === undefined || got.totalEvents === 0
+            ? undefined
+            : ((cpuMs - started.cpuMs) * 1000) / got.totalEvents,
       };
       if (got.orderErrors > 0) {
         return {

@@ -3,6 +3,7 @@
  * server, the rate from the request to the last event. One call is one repetition on a fresh server.
  */
 import type { ContenderInfo } from '../runner/contenders.js';
+import { control } from '../runner/control.js';
 import type { Cell, StreamCell } from '../runner/results.js';
 import { withServer } from '../runner/with-server.js';
 import type { ScenarioContext } from './common.js';
@@ -15,6 +16,7 @@ export function runStream(
   return withServer(contender, async (hello): Promise<StreamCell | Cell> => {
     if (hello.streamPath === undefined) return { contender: contender.id, status: 'n/a' };
     const path = hello.streamPath.replace('{count}', String(events));
+    const cpuBefore = (await control.stats(hello.port)).cpuMs;
     const got = await ctx.pool.stream({
       port: hello.port,
       path,
@@ -46,6 +48,12 @@ export function runStream(
         got.count !== events ? `${got.count} of ${events} events` : 'the stream did not end';
       return { contender: contender.id, status: 'failed', note: `${why}; ${got.error ?? ''}` };
     }
-    return { contender: contender.id, status: 'ok', rates: [events / seconds] };
+    const cpuAfter = (await control.stats(hello.port)).cpuMs;
+    return {
+      contender: contender.id,
+      status: 'ok',
+      rates: [events / seconds],
+      cpuPerEventUs: [((cpuAfter - cpuBefore) * 1000) / events],
+    };
   });
 }

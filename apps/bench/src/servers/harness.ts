@@ -8,9 +8,13 @@
  * - `POST /control/burst?count=M&batch=K`       publish M events, K per event-loop tick
  * - `POST /control/steady?rate=R&durationMs=D`  publish R events/s for D ms
  * - `GET  /control/memory`                      heap and RSS after full GCs (needs --expose-gc)
+ * - `POST /control/cut`                         destroy every socket but this request's (resume storm)
+ * - `POST /control/peak`                        start sampling RSS and heap every 20 ms
+ * - `GET  /control/peak`                        the peaks since, and stop sampling
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import v8 from 'node:v8';
 import { cpuMs, now } from '../shared/clock.js';
 import { maxOpenFiles } from '../shared/limits.js';
 import type { ServerHello } from '../shared/protocol.js';
@@ -42,6 +46,34 @@ interface RunInfo {
 
 let seq = 0;
 let lastRun: RunInfo | undefined;
+/** Every open socket of the server, SSE or control: `/control/cut` destroys all but its own. */
+const sockets = new Set<Socket>();
+
+interface Peak {
+  rss: number;
+  heapUsed: number;
+  startRss: number;
+  startHeapUsed: number;
+  timer: NodeJS.Timeout;
+}
+let peak: Peak | undefined;
+
+function samplePeak(p: Peak): void {
+  const rss = process.memoryUsage.rss();
+  const heapUsed = v8.getHeapStatistics().used_heap_size;
+  if (rss > p.rss) p.rss = rss;
+  if (heapUsed > p.heapUsed) p.heapUsed = heapUsed;
+}
+
+function startPeak(): Peak {
+  if (peak !== undefined) clearInterval(peak.timer);
+  const rss = process.memoryUsage.rss();
+  const heapUsed = v8.getHeapStatistics().used_heap_size;
+  const p: Peak = { rss, heapUsed, startRss: rss, startHeapUsed: heapUsed, timer: undefined! };
+  p.timer = setInterval(() => samplePeak(p), 20);
+  peak = p;
+  return p;
+}
 
 /** Say why this contender cannot run here, and exit: the runner reports it instead of failing. */
 export function unavailable(reason: string): never {
@@ -143,6 +175,33 @@ function control(contender: Contender, req: http.IncomingMessage, res: http.Serv
       lastRun = steady(contender, num('rate'), num('durationMs'));
       json(res, 200, lastRun);
       break;
+    case 'POST /control/cut': {
+      let cut = 0;
+      for (const socket of sockets) {
+        if (socket === req.socket) continue;
+        socket.destroy();
+        cut++;
+      }
+      json(res, 200, { cut });
+      break;
+    }
+    case 'POST /control/peak': {
+      const p = startPeak();
+      json(res, 200, { rss: p.rss, heapUsed: p.heapUsed });
+      break;
+    }
+    case 'GET /control/peak': {
+      if (peak === undefined) {
+        json(res, 409, { error: 'POST /control/peak first' });
+        break;
+      }
+      samplePeak(peak);
+      clearInterval(peak.timer);
+      const { rss, heapUsed, startRss, startHeapUsed } = peak;
+      peak = undefined;
+      json(res, 200, { rss, heapUsed, startRss, startHeapUsed });
+      break;
+    }
     case 'GET /control/memory':
       memory().then(
         (usage) => json(res, 200, { ...usage, subscribers: contender.subscribers() }),
@@ -162,6 +221,10 @@ export async function serve(contender: Contender): Promise<void> {
   const server = http.createServer((req, res) => {
     if (req.url?.startsWith('/control/')) control(contender, req, res);
     else contender.handler(req, res);
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
   });
   server.listen({ host: '127.0.0.1', port: 0, backlog: 4096 });
   await new Promise((resolve) => server.once('listening', resolve));

@@ -19,9 +19,31 @@ const contract = defineContract({
   },
 });
 
+/**
+ * Variants for the predicate fan-out scenario, chosen by the runner through the environment:
+ * `SSEKIT_BENCH_AUTHORIZE` = `all` (a predicate that accepts every event), `half` (one that rejects
+ * two of the four symbols' topics), or unset (no `authorize`); `SSEKIT_BENCH_TOPIC=1` publishes every
+ * event with its symbol as topic, so that the variants differ in the predicate only.
+ */
+const AUTHORIZE = process.env.SSEKIT_BENCH_AUTHORIZE;
+const WITH_TOPIC = process.env.SSEKIT_BENCH_TOPIC === '1';
+const HALF_TOPICS = new Set(['AAPL', 'GOOG']);
+
+function authorizeOption() {
+  if (AUTHORIZE === 'all') return { authorize: () => (_event: string, _topic?: string) => true };
+  if (AUTHORIZE === 'half') {
+    return {
+      authorize: () => (_event: string, topic: string | undefined) =>
+        topic !== undefined && HALF_TOPICS.has(topic),
+    };
+  }
+  return {};
+}
+
 function start() {
   try {
     return createSseServer(contract, {
+      ...authorizeOption(),
       // Above the bench's 10 000 connections, and buffers as unbounded as the other contenders':
       // the raw load generator does not reconnect after a slow-consumer close.
       maxConnections: 100_000,
@@ -50,7 +72,8 @@ await serve({
   streamPath: `/sse/streams/ticks?input=${encodeURIComponent('{"count":')}{count}%7D`,
   handler: app,
   publish(event) {
-    sse.publish('price', event);
+    if (WITH_TOPIC) sse.publish('price', event, { topic: event.symbol });
+    else sse.publish('price', event);
   },
   subscribers: () => sse.stats().connections,
 });

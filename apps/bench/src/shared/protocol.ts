@@ -25,6 +25,11 @@ export interface ReadSpec {
   readonly sampleEvery: number;
   /** Latency samples published before this time (ms, wall clock) are dropped as warm-up. */
   readonly warmupUntil?: number;
+  /**
+   * In `seq` mode, how much ids and `price` grow from one delivered event to the next: 2 when a
+   * predicate lets every other event through. @default 1
+   */
+  readonly step?: number;
 }
 
 export type LoadgenCommand =
@@ -60,6 +65,21 @@ export type LoadgenCommand =
       readonly path: string;
       readonly events: number;
       readonly deadlineMs: number;
+    }
+  | {
+      /**
+       * Replace every connection (the server cut them) by a new one to `path` that sends the id of
+       * the last event its predecessor saw as `Last-Event-ID` (every connection must have had a
+       * checker, `sampleEvery: 1`), armed to count `events`. Answers once all are open.
+       */
+      readonly type: 'reconnect';
+      readonly port: number;
+      readonly path: string;
+      readonly events: number;
+      readonly concurrency: number;
+      /** Which of the new connections keep their checker (order across the reconnect). */
+      readonly read: ReadSpec;
+      readonly timeoutMs: number;
     }
   | { readonly type: 'close' }
   | { readonly type: 'limits' };
