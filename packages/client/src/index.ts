@@ -1,3 +1,6 @@
+// The generated client module imports defineContract from here, so that @ssekit/client and zod are
+// all a user installs (pnpm strict has no @ssekit/core unless it is a direct dependency).
+export { defineContract } from '@ssekit/core';
 export { createClient } from './client/create-client.js';
 export type {
   ClientOptions,

@@ -98,7 +98,7 @@ describe('schemas with no printable form', () => {
 });
 
 describe('printed schemas', () => {
-  it('keep descriptions, as TSDoc and as .describe()', () => {
+  it('keep descriptions, as TSDoc and as z.describe()', () => {
     const source = generate({
       price: z
         .object({ at: isoDate().describe('When, as "ISO"') })
@@ -106,18 +106,21 @@ describe('printed schemas', () => {
     });
     expect(source).toContain('/**\n * A tick\n * with two lines\n */\nexport interface Price {');
     expect(source).toContain('  /** When, as "ISO" */\n  at: Date;');
-    expect(source).toContain(`at: isoDate().describe('When, as "ISO"')`);
+    expect(source).toContain(`at: isoDate().check(z.describe('When, as "ISO"'))`);
   });
 
   it('defuse a description that would close the comment', () => {
     expect(generate({ a: z.string().describe('ends */ here') })).toContain('/** ends *\\/ here */');
   });
 
-  it('import only the codecs in use', () => {
-    expect(generate({ a: z.string() })).toContain("import { defineContract } from '@ssekit/core';");
-    expect(generate({ a: bigintString() })).toContain(
-      "import { bigintString, defineContract } from '@ssekit/core';",
-    );
+  it('import zod/mini and @ssekit/client only, and print only the codecs in use', () => {
+    const plain = generate({ a: z.string() });
+    expect(plain).toContain("import * as z from 'zod/mini';");
+    expect(plain).not.toMatch(/from '@ssekit\/core'|from 'zod'/);
+    expect(plain).not.toContain('const bigintString');
+    const big = generate({ a: bigintString() });
+    expect(big).toContain('const bigintString = () =>');
+    expect(big).not.toContain('const isoDate');
   });
 
   it('name a recursive schema after its meta id, or after where it was found', () => {
@@ -135,12 +138,14 @@ describe('printed schemas', () => {
       tree: tagged,
     });
     expect(source).toContain(
-      'export const listHeadSchema: z.ZodType<ListHead, ListHeadWire> = z.lazy(() =>',
+      'export const listHeadSchema: z.ZodMiniType<ListHead, ListHeadWire> = z.lazy(() =>',
     );
     expect(source).toContain('export interface OrgUnit {\n  kids: OrgUnit[];\n}');
     expect(source).toContain('root: orgUnitSchema,');
     // The schema of an event itself: the event's own names.
-    expect(source).toContain('export const treeSchema: z.ZodType<Tree, TreeWire> = orgUnitSchema;');
+    expect(source).toContain(
+      'export const treeSchema: z.ZodMiniType<Tree, TreeWire> = orgUnitSchema;',
+    );
   });
 
   it('number names that would clash with the module or with globals', () => {

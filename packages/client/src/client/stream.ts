@@ -8,7 +8,7 @@ import {
   SseErrorCode,
   toSseIssues,
 } from '@ssekit/core';
-import { z } from 'zod';
+import { safeEncode } from 'zod/v4/core';
 import type { EventSourceLike } from '../transport/types.js';
 import { AsyncQueue } from './queue.js';
 import { errorOf, openSource, ReadyState, type TopicMessageEvent } from './source.js';
@@ -53,7 +53,7 @@ export class RpcStream {
       return;
     }
     // Input is checked here first: a wrong input fails at once with its issues, without a request.
-    const encoded = z.safeEncode(definition.input, input as never);
+    const encoded = safeEncode(definition.input, input as never);
     if (!encoded.success) {
       this.#source = undefined;
       this.#fail(

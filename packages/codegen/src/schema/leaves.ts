@@ -36,7 +36,7 @@ export function printLiteral(schema: Schema, location: SchemaLocation, inPropert
   return { zod, output: valuesType(schema) };
 }
 
-/** `z.enum([…])` for plain string enums, `z.enum({ … })` for the rest (native enums). */
+/** `z.enum([…])` for plain string enums, `z.enum({ … } as const)` for the rest (native enums). */
 export function printEnum(schema: Schema, location: SchemaLocation): Leaf {
   const entries = Object.entries(
     (schema._zod.def as unknown as Def).entries as Record<string, string | number>,
@@ -47,7 +47,7 @@ export function printEnum(schema: Schema, location: SchemaLocation): Leaf {
   const plain = entries.every(([key, value]) => key === value);
   const zod = plain
     ? `z.enum([${entries.map(([, v]) => JSON.stringify(v)).join(', ')}])`
-    : `z.enum({ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${printValue(v)}`).join(', ')} })`;
+    : `z.enum({ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${printValue(v)}`).join(', ')} } as const)`;
   return { zod, output: valuesType(schema) };
 }
 
