@@ -32,6 +32,30 @@ describe('schemas with no JSON form', () => {
     expect(error.code).toBe('NO_JSON_FORM');
     expect(error.message).toContain('events.price at .levels[number].at');
     expect(error.message).toContain(what);
+    if (what.startsWith('a default computed')) expect(error.message).toContain('constant default');
+  });
+
+  it('leave the clock and randomness as they were after refusing a computed default', () => {
+    const now = Date.now;
+    const random = Math.random;
+    expect(() => generate({ a: z.object({ t: z.number().default(() => Date.now()) }) })).toThrow();
+    expect(Date.now).toBe(now);
+    expect(Math.random).toBe(random);
+    expect(new Date(0).getTime()).toBe(0);
+    expect(new Date()).toBeInstanceOf(Date);
+  });
+
+  it('print a constant default, an object or a fixed date included', () => {
+    const source = generate({
+      a: z.object({
+        n: z.number().default(3),
+        o: z.object({ k: z.string() }).default({ k: 'x' }),
+      }),
+    });
+    expect(source).toContain('z._default(z.number(), 3)');
+    expect(source).toMatch(
+      /z\._default\(\s*z\.object\(\{\s*k: z\.string\(\),?\s*\}\),\s*\{ k: 'x' \},?\s*\)/,
+    );
   });
 
   it('refuse undefined as a whole event, and take it as an object key', () => {
@@ -62,6 +86,10 @@ describe('schemas with no printable form', () => {
     ['the custom string format "slug"', z.stringFormat('slug', (s) => /^[a-z-]+$/.test(s))],
     ['a default computed by a function', z.string().default(() => Math.random().toString())],
     ['a default computed by a function', isoDate().default(() => new Date())],
+    ['a default computed by a function', z.number().default(() => Date.now())],
+    ['a default computed by a function', z.string().default(() => new Date().toISOString())],
+    ['a default computed by a function', z.string().default(() => crypto.randomUUID())],
+    ['a default computed by a function', z.number().default(() => performance.now())],
   ])('refuse %s, naming the event and the path', (what, schema) => {
     const error = failure(z.object({ inner: z.object({ field: schema }) }), 'trade');
     expect(error.code).toBe('NOT_PRINTABLE');
