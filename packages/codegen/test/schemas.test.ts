@@ -53,8 +53,9 @@ describe('schemas with no JSON form', () => {
       }),
     });
     expect(source).toContain('z._default(z.number(), 3)');
-    expect(source).toMatch(
-      /z\._default\(\s*z\.object\(\{\s*k: z\.string\(\),?\s*\}\),\s*\{ k: 'x' \},?\s*\)/,
+    // Compared without whitespace: the layout is the formatter's, the code is the printer's.
+    expect(source.replace(/\s+/g, '')).toContain(
+      "o:z._default(z.object({k:z.string(),}),{'k':'x'}),",
     );
   });
 
@@ -145,10 +146,10 @@ describe('printed schemas', () => {
     const plain = generate({ a: z.string() });
     expect(plain).toContain("import * as z from 'zod/mini';");
     expect(plain).not.toMatch(/from '@ssekit\/core'|from 'zod'/);
-    expect(plain).not.toContain('const bigintString');
+    expect(plain).not.toContain('function bigintString');
     const big = generate({ a: bigintString() });
-    expect(big).toContain('const bigintString = () =>');
-    expect(big).not.toContain('const isoDate');
+    expect(big).toContain('function bigintString() {');
+    expect(big).not.toContain('function isoDate');
   });
 
   it('name a recursive schema after its meta id, or after where it was found', () => {

@@ -8,13 +8,13 @@ import {
 import * as z from 'zod/mini';
 
 /** `isoDate()` of `@ssekit/core`: a `Date` in code, an ISO 8601 string on the wire. */
-const isoDate = () =>
-  z
-    .codec(z.iso.datetime({ offset: true }), z.date(), {
-      decode: (iso) => new Date(iso),
-      encode: (date) => date.toISOString(),
-    })
-    .check(z.meta({ 'x-ssekit-codec': 'isoDate' }));
+function isoDate() {
+  const codec = z.codec(z.iso.datetime({ offset: true }), z.date(), {
+    decode: (iso: string) => new Date(iso),
+    encode: (date: Date) => date.toISOString(),
+  });
+  return codec.check(z.meta({ 'x-ssekit-codec': 'isoDate' }));
+}
 
 /** The broadcast events of the contract, in the order it declares them. */
 export const eventNames = ['price', 'trade', 'alert'] as const;
@@ -55,21 +55,13 @@ export interface PriceWire {
 }
 
 /** Validates and decodes the data of the `price` event. */
-export const priceSchema: z.ZodMiniType<Price, PriceWire> = z
-  .object({
-    symbol: z
-      .string()
-      .check(z.regex(/^[A-Z][A-Z0-9.]{0,7}$/))
-      .check(z.describe('Ticker, upper case')),
-    price: z.number().check(z.gt(0)).check(z.describe('Last price')),
-    change: z.number().check(z.describe('Change since the open, as a fraction (0.01 is +1%)')),
-    seq: z
-      .int()
-      .check(z.gt(0))
-      .check(z.describe('Grows by one per tick of this symbol: a jump of more than one is a gap')),
-    at: isoDate().check(z.describe('When the price was set')),
-  })
-  .check(z.describe('A price tick, published with the symbol as its topic'));
+export const priceSchema: z.ZodMiniType<Price, PriceWire> = z.object({
+  symbol: z.string().check(z.regex(/^[A-Z][A-Z0-9.]{0,7}$/)).check(z.describe('Ticker, upper case')),
+  price: z.number().check(z.gt(0)).check(z.describe('Last price')),
+  change: z.number().check(z.describe('Change since the open, as a fraction (0.01 is +1%)')),
+  seq: z.int().check(z.gt(0)).check(z.describe('Grows by one per tick of this symbol: a jump of more than one is a gap')),
+  at: isoDate().check(z.describe('When the price was set')),
+}).check(z.describe('A price tick, published with the symbol as its topic'));
 
 /** A trade, published with the symbol as its topic */
 export interface Trade {
@@ -100,22 +92,15 @@ export interface TradeWire {
 }
 
 /** Validates and decodes the data of the `trade` event. */
-export const tradeSchema: z.ZodMiniType<Trade, TradeWire> = z
-  .object({
-    id: z.string().check(z.minLength(1)),
-    symbol: z
-      .string()
-      .check(z.regex(/^[A-Z][A-Z0-9.]{0,7}$/))
-      .check(z.describe('Ticker, upper case')),
-    side: z.enum(['buy', 'sell']).check(z.describe('Which side of the book')),
-    qty: z.int().check(z.gt(0)),
-    price: z.number().check(z.gt(0)),
-    at: isoDate(),
-    orderId: z
-      .optional(z.string())
-      .check(z.describe('Set when the trade fills an order placed from the dashboard')),
-  })
-  .check(z.describe('A trade, published with the symbol as its topic'));
+export const tradeSchema: z.ZodMiniType<Trade, TradeWire> = z.object({
+  id: z.string().check(z.minLength(1)),
+  symbol: z.string().check(z.regex(/^[A-Z][A-Z0-9.]{0,7}$/)).check(z.describe('Ticker, upper case')),
+  side: z.enum(['buy', 'sell']).check(z.describe('Which side of the book')),
+  qty: z.int().check(z.gt(0)),
+  price: z.number().check(z.gt(0)),
+  at: isoDate(),
+  orderId: z.optional(z.string()).check(z.describe('Set when the trade fills an order placed from the dashboard')),
+}).check(z.describe('A trade, published with the symbol as its topic'));
 
 /** A price moved more than the alert threshold since the last alert on its symbol */
 export interface Alert {
@@ -142,21 +127,14 @@ export interface AlertWire {
 }
 
 /** Validates and decodes the data of the `alert` event. */
-export const alertSchema: z.ZodMiniType<Alert, AlertWire> = z
-  .object({
-    id: z.string().check(z.minLength(1)),
-    symbol: z
-      .string()
-      .check(z.regex(/^[A-Z][A-Z0-9.]{0,7}$/))
-      .check(z.describe('Ticker, upper case')),
-    move: z.number().check(z.describe('The move that raised the alert, as a fraction')),
-    from: z.number().check(z.gt(0)),
-    to: z.number().check(z.gt(0)),
-    at: isoDate(),
-  })
-  .check(
-    z.describe('A price moved more than the alert threshold since the last alert on its symbol'),
-  );
+export const alertSchema: z.ZodMiniType<Alert, AlertWire> = z.object({
+  id: z.string().check(z.minLength(1)),
+  symbol: z.string().check(z.regex(/^[A-Z][A-Z0-9.]{0,7}$/)).check(z.describe('Ticker, upper case')),
+  move: z.number().check(z.describe('The move that raised the alert, as a fraction')),
+  from: z.number().check(z.gt(0)),
+  to: z.number().check(z.gt(0)),
+  at: isoDate(),
+}).check(z.describe('A price moved more than the alert threshold since the last alert on its symbol'));
 
 /** The input of the `orderFills` stream. */
 export interface OrderFillsInput {
