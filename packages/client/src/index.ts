@@ -1,3 +1,6 @@
+// The generated client module imports defineContract from here, so that @ssekit/client and zod are
+// all a user installs (pnpm strict has no @ssekit/core unless it is a direct dependency).
+export { defineContract } from '@ssekit/core';
 export { SseConnectionError } from './connect/connection-error.js';
 export { createClient } from './create-client.js';
 export { isSseErrorEvent, type SseErrorEvent, type SseMessageEvent } from './transport/events.js';

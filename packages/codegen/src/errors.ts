@@ -9,6 +9,8 @@ export const CodegenErrorCode = {
   MODULE_NOT_FOUND: 'MODULE_NOT_FOUND',
   /** The contract module threw while it was loaded (a syntax error, a failed import…). */
   MODULE_LOAD_FAILED: 'MODULE_LOAD_FAILED',
+  /** `defineContract` refused the contract (a bad event name, a reserved name, a value not a schema). */
+  INVALID_CONTRACT: 'INVALID_CONTRACT',
   /** The module exports no contract made by `defineContract`, or not under the `--export` name. */
   NO_CONTRACT: 'NO_CONTRACT',
   /** The module exports several contracts and `--export` does not say which one to use. */
@@ -70,11 +72,14 @@ export function schemaError(
   code: typeof CodegenErrorCode.NO_JSON_FORM | typeof CodegenErrorCode.NOT_PRINTABLE,
   location: SchemaLocation,
   what: string,
+  /** What the user can do instead, appended to the message. */
+  fix?: string,
 ): CodegenError {
   const where = location.path === '' ? location.owner : `${location.owner} at ${location.path}`;
   const hint =
     code === CodegenErrorCode.NO_JSON_FORM
       ? 'has no JSON form, so it cannot travel in an event'
       : 'has no printable form, so a generated client could not validate it the same way';
-  return new CodegenError(code, `${where}: ${what} ${hint}`, { location });
+  const message = `${where}: ${what} ${hint}${fix === undefined ? '' : `: ${fix}`}`;
+  return new CodegenError(code, message, { location });
 }

@@ -1,3 +1,4 @@
+// `ssekit generate --watch`: regenerates when the contract module or a file it imports changes.
 import { type FSWatcher, watch as watchFs } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type GenerateOptions, type GenerateResult, generate } from './generate.js';
@@ -6,7 +7,9 @@ import { localImports } from './load/local-imports.js';
 /** One round of `--watch`: a union tagged by `type`. */
 export type WatchEvent =
   | ({ readonly type: 'generated' } & GenerateResult)
-  | { readonly type: 'error'; readonly error: unknown };
+  | { readonly type: 'error'; readonly error: unknown }
+  /** Once, after the first round: the watch is set on the contract module (and what it imports). */
+  | { readonly type: 'watching'; readonly file: string };
 
 export interface WatchOptions extends GenerateOptions {
   /** Stops watching. */
@@ -83,6 +86,7 @@ export async function watchContract(options: WatchOptions): Promise<void> {
 
   await round();
   if (!signal.aborted) {
+    onEvent({ type: 'watching', file: entry });
     await new Promise<void>((done) =>
       signal.addEventListener('abort', () => done(), { once: true }),
     );

@@ -226,7 +226,7 @@ function mutate(
  * Payloads for one schema: values built from its wire JSON Schema, the same mutated, and any JSON.
  * Together they land on both sides of every check the schema makes.
  */
-export function payloads(schema: z.ZodType): fc.Arbitrary<unknown> {
+export function payloads(schema: z.core.$ZodType): fc.Arbitrary<unknown> {
   const json = z.toJSONSchema(schema, {
     io: 'input',
     unrepresentable: 'any',

@@ -132,6 +132,12 @@ describe('the ssekit bin', { timeout: 120_000 }, () => {
       'MODULE_LOAD_FAILED',
     ],
     [
+      'a contract with a bad event name',
+      ['generate', 'src/badname.ts', '--out', 'src/x.ts'],
+      1,
+      'INVALID_CONTRACT',
+    ],
+    [
       'a schema with no JSON form',
       ['generate', 'src/bad.ts', '--out', 'src/x.ts'],
       1,
@@ -153,8 +159,14 @@ describe('the ssekit bin', { timeout: 120_000 }, () => {
       'src/bad.ts',
       "import { defineContract } from '@ssekit/core';\nimport { z } from 'zod';\nexport const contract = defineContract({ events: { tick: z.object({ seen: z.set(z.string()) }) } });\n",
     );
+    await p.write(
+      'src/badname.ts',
+      "import { defineContract } from '@ssekit/core';\nimport { z } from 'zod';\nexport const contract = defineContract({ events: { 'bad name': z.object({}) } });\n",
+    );
     const result = await runSsekit(args, p.dir);
     expect(result.code).toBe(code);
+    if (errorCode === 'INVALID_CONTRACT')
+      expect(result.stderr).toContain('Invalid name "bad name"');
     expect(result.stderr).toContain(`[${errorCode}]`);
     expect(p.exists('src/x.ts')).toBe(false);
     if (errorCode === 'NO_JSON_FORM')
@@ -166,6 +178,7 @@ describe('the ssekit bin', { timeout: 120_000 }, () => {
     const watcher = startSsekit([...GENERATE, '--watch'], p.dir);
     try {
       await watcher.waitFor(/wrote src\/events\.client\.ts/);
+      await watcher.waitFor(/ssekit: watching src\/events\.ts \(Ctrl-C to stop\)\n/);
       await p.write('src/shared.ts', SHARED.replace("'A quote'", "'A quote, live'"));
       await watcher.waitFor(/wrote src\/events\.client\.ts/, 2);
       expect(await p.read('src/events.client.ts')).toContain('A quote, live');

@@ -12,8 +12,8 @@ import { contract as market } from './fixtures/market.js';
 const RUNS = Number(process.env.SSEKIT_PROPERTY_RUNS ?? 200);
 
 /** Every schema of a contract, by where it sits: `events.price`, `streams.buildLog.input`… */
-function schemasOf(contract: AnyContract): Map<string, z.ZodType> {
-  const entries = new Map<string, z.ZodType>();
+function schemasOf(contract: AnyContract): Map<string, z.core.$ZodType> {
+  const entries = new Map<string, z.core.$ZodType>();
   for (const [name, schema] of Object.entries(contract.events))
     entries.set(`events.${name}`, schema);
   for (const [name, stream] of Object.entries(contract.streams)) {
@@ -25,17 +25,20 @@ function schemasOf(contract: AnyContract): Map<string, z.ZodType> {
   return entries;
 }
 
-const shapeOf = (schema: z.ZodType) =>
-  (schema._zod.def as { type: string; shape?: Record<string, z.ZodType> }).shape;
+const shapeOf = (schema: z.core.$ZodType) =>
+  (schema._zod.def as { type: string; shape?: Record<string, z.core.$ZodType> }).shape;
 
 /**
  * Pairs of (original, generated) schemas: each top-level schema, and each key of an object schema on
  * its own (`events.price.at`), since one bad key makes a whole object fail: keys alone are where most
  * accepted payloads come from.
  */
-function pairs(original: AnyContract, generated: AnyContract): [string, z.ZodType, z.ZodType][] {
+function pairs(
+  original: AnyContract,
+  generated: AnyContract,
+): [string, z.core.$ZodType, z.core.$ZodType][] {
   const rebuilt = schemasOf(generated);
-  const result: [string, z.ZodType, z.ZodType][] = [];
+  const result: [string, z.core.$ZodType, z.core.$ZodType][] = [];
   for (const [where, schema] of schemasOf(original)) {
     const twin = rebuilt.get(where)!;
     result.push([where, schema, twin]);
@@ -48,7 +51,10 @@ function pairs(original: AnyContract, generated: AnyContract): [string, z.ZodTyp
 }
 
 /** The outcome of an encode, thrown errors included (`z.success()` cannot encode, for one). */
-function encoded(schema: z.ZodType, value: unknown): { ok: true; value: unknown } | { ok: false } {
+function encoded(
+  schema: z.core.$ZodType,
+  value: unknown,
+): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: z.encode(schema, value as never) };
   } catch {
@@ -57,7 +63,7 @@ function encoded(schema: z.ZodType, value: unknown): { ok: true; value: unknown 
 }
 
 /** Both accept or both refuse; when they accept, they decode to the same value and encode it back alike. */
-function agree(original: z.ZodType, generated: z.ZodType, payload: unknown): void {
+function agree(original: z.core.$ZodType, generated: z.core.$ZodType, payload: unknown): void {
   const a = z.safeDecode(original, payload as never);
   const b = z.safeDecode(generated, payload as never);
   expect(b.success, JSON.stringify(a.success ? 'accepted' : a.error.issues)).toBe(a.success);

@@ -2,10 +2,19 @@
 import {
   type ClientOptions,
   createClient as createSseClient,
+  defineContract,
   type SseClient,
 } from '@ssekit/client';
-import { defineContract, isoDate } from '@ssekit/core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+
+/** `isoDate()` of `@ssekit/core`: a `Date` in code, an ISO 8601 string on the wire. */
+function isoDate() {
+  const codec = z.codec(z.iso.datetime({ offset: true }), z.date(), {
+    decode: (iso: string) => new Date(iso),
+    encode: (date: Date) => date.toISOString(),
+  });
+  return codec.check(z.meta({ 'x-ssekit-codec': 'isoDate' }));
+}
 
 /** The broadcast events of the contract, in the order it declares them. */
 export const eventNames = ['price', 'trade', 'alert'] as const;
@@ -46,21 +55,13 @@ export interface PriceWire {
 }
 
 /** Validates and decodes the data of the `price` event. */
-export const priceSchema: z.ZodType<Price, PriceWire> = z
-  .object({
-    symbol: z
-      .string()
-      .regex(/^[A-Z][A-Z0-9.]{0,7}$/)
-      .describe('Ticker, upper case'),
-    price: z.number().gt(0).describe('Last price'),
-    change: z.number().describe('Change since the open, as a fraction (0.01 is +1%)'),
-    seq: z
-      .int()
-      .gt(0)
-      .describe('Grows by one per tick of this symbol: a jump of more than one is a gap'),
-    at: isoDate().describe('When the price was set'),
-  })
-  .describe('A price tick, published with the symbol as its topic');
+export const priceSchema: z.ZodMiniType<Price, PriceWire> = z.object({
+  symbol: z.string().check(z.regex(/^[A-Z][A-Z0-9.]{0,7}$/)).check(z.describe('Ticker, upper case')),
+  price: z.number().check(z.gt(0)).check(z.describe('Last price')),
+  change: z.number().check(z.describe('Change since the open, as a fraction (0.01 is +1%)')),
+  seq: z.int().check(z.gt(0)).check(z.describe('Grows by one per tick of this symbol: a jump of more than one is a gap')),
+  at: isoDate().check(z.describe('When the price was set')),
+}).check(z.describe('A price tick, published with the symbol as its topic'));
 
 /** A trade, published with the symbol as its topic */
 export interface Trade {
@@ -91,23 +92,15 @@ export interface TradeWire {
 }
 
 /** Validates and decodes the data of the `trade` event. */
-export const tradeSchema: z.ZodType<Trade, TradeWire> = z
-  .object({
-    id: z.string().min(1),
-    symbol: z
-      .string()
-      .regex(/^[A-Z][A-Z0-9.]{0,7}$/)
-      .describe('Ticker, upper case'),
-    side: z.enum(['buy', 'sell']).describe('Which side of the book'),
-    qty: z.int().gt(0),
-    price: z.number().gt(0),
-    at: isoDate(),
-    orderId: z
-      .string()
-      .optional()
-      .describe('Set when the trade fills an order placed from the dashboard'),
-  })
-  .describe('A trade, published with the symbol as its topic');
+export const tradeSchema: z.ZodMiniType<Trade, TradeWire> = z.object({
+  id: z.string().check(z.minLength(1)),
+  symbol: z.string().check(z.regex(/^[A-Z][A-Z0-9.]{0,7}$/)).check(z.describe('Ticker, upper case')),
+  side: z.enum(['buy', 'sell']).check(z.describe('Which side of the book')),
+  qty: z.int().check(z.gt(0)),
+  price: z.number().check(z.gt(0)),
+  at: isoDate(),
+  orderId: z.optional(z.string()).check(z.describe('Set when the trade fills an order placed from the dashboard')),
+}).check(z.describe('A trade, published with the symbol as its topic'));
 
 /** A price moved more than the alert threshold since the last alert on its symbol */
 export interface Alert {
@@ -134,19 +127,14 @@ export interface AlertWire {
 }
 
 /** Validates and decodes the data of the `alert` event. */
-export const alertSchema: z.ZodType<Alert, AlertWire> = z
-  .object({
-    id: z.string().min(1),
-    symbol: z
-      .string()
-      .regex(/^[A-Z][A-Z0-9.]{0,7}$/)
-      .describe('Ticker, upper case'),
-    move: z.number().describe('The move that raised the alert, as a fraction'),
-    from: z.number().gt(0),
-    to: z.number().gt(0),
-    at: isoDate(),
-  })
-  .describe('A price moved more than the alert threshold since the last alert on its symbol');
+export const alertSchema: z.ZodMiniType<Alert, AlertWire> = z.object({
+  id: z.string().check(z.minLength(1)),
+  symbol: z.string().check(z.regex(/^[A-Z][A-Z0-9.]{0,7}$/)).check(z.describe('Ticker, upper case')),
+  move: z.number().check(z.describe('The move that raised the alert, as a fraction')),
+  from: z.number().check(z.gt(0)),
+  to: z.number().check(z.gt(0)),
+  at: isoDate(),
+}).check(z.describe('A price moved more than the alert threshold since the last alert on its symbol'));
 
 /** The input of the `orderFills` stream. */
 export interface OrderFillsInput {
@@ -157,8 +145,8 @@ export interface OrderFillsInput {
 export type OrderFillsInputWire = OrderFillsInput;
 
 /** Validates and decodes the input of the `orderFills` stream. */
-export const orderFillsInputSchema: z.ZodType<OrderFillsInput, OrderFillsInputWire> = z.object({
-  orderId: z.string().min(1),
+export const orderFillsInputSchema: z.ZodMiniType<OrderFillsInput, OrderFillsInputWire> = z.object({
+  orderId: z.string().check(z.minLength(1)),
 });
 
 /** The data of the `fill` event of the `orderFills` stream. */
@@ -177,12 +165,12 @@ export interface OrderFillsFill {
 export type OrderFillsFillWire = OrderFillsFill;
 
 /** Validates and decodes the data of the `fill` event of the `orderFills` stream. */
-export const orderFillsFillSchema: z.ZodType<OrderFillsFill, OrderFillsFillWire> = z.object({
+export const orderFillsFillSchema: z.ZodMiniType<OrderFillsFill, OrderFillsFillWire> = z.object({
   tradeId: z.string(),
-  qty: z.int().gt(0).describe('Quantity of this fill'),
-  price: z.number().gt(0),
-  filledQty: z.int().gte(0).describe('Quantity filled so far'),
-  totalQty: z.int().gt(0).describe("The order's quantity"),
+  qty: z.int().check(z.gt(0)).check(z.describe('Quantity of this fill')),
+  price: z.number().check(z.gt(0)),
+  filledQty: z.int().check(z.gte(0)).check(z.describe('Quantity filled so far')),
+  totalQty: z.int().check(z.gt(0)).check(z.describe("The order's quantity")),
 });
 
 /** The data of the `done` event of the `orderFills` stream. */
@@ -195,9 +183,9 @@ export interface OrderFillsDone {
 export type OrderFillsDoneWire = OrderFillsDone;
 
 /** Validates and decodes the data of the `done` event of the `orderFills` stream. */
-export const orderFillsDoneSchema: z.ZodType<OrderFillsDone, OrderFillsDoneWire> = z.object({
-  filledQty: z.int().gte(0),
-  avgPrice: z.number().gt(0),
+export const orderFillsDoneSchema: z.ZodMiniType<OrderFillsDone, OrderFillsDoneWire> = z.object({
+  filledQty: z.int().check(z.gte(0)),
+  avgPrice: z.number().check(z.gt(0)),
 });
 
 /** The contract, rebuilt from the schemas above: the same names and the same validation. */

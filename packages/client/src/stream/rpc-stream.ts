@@ -10,7 +10,7 @@ import {
   SseErrorCode,
   toSseIssues,
 } from '@ssekit/core';
-import { z } from 'zod';
+import { safeEncode } from 'zod/v4/core';
 import { AsyncQueue } from '../async-queue.js';
 import { errorOf, ReadyState, SseConnectionError } from '../connect/connection-error.js';
 import { openSource, type TopicMessageEvent } from '../connect/open-source.js';
@@ -63,7 +63,7 @@ export class RpcStream {
       return;
     }
     // Input is checked here first: a wrong input fails at once with its issues, without a request.
-    const encoded = z.safeEncode(definition.input, input as never);
+    const encoded = safeEncode(definition.input, input as never);
     if (!encoded.success) {
       this.#source = undefined;
       this.#fail(

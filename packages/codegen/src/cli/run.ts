@@ -88,6 +88,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
               case 'error':
                 io.stderr(describeError(event.error));
                 break;
+              case 'watching':
+                io.stdout(`ssekit: watching ${show(event.file)} (Ctrl-C to stop)\n`);
+                break;
             }
           },
         });

@@ -1,55 +1,149 @@
-import { Biome } from '@biomejs/js-api/nodejs';
+// The last stage of generation: the printed module laid out in the repository's style (two-space
+// indents by bracket depth, one blank line at most, a final newline), with no formatter dependency.
 
-/**
- * The style of generated files: fixed, so that the same contract gives the same bytes on every
- * machine whatever its editor settings. It is the style of this repository.
- */
-const STYLE = {
-  formatter: {
-    enabled: true,
-    indentStyle: 'space',
-    indentWidth: 2,
-    lineWidth: 100,
-    lineEnding: 'lf',
-  },
-  javascript: {
-    formatter: {
-      quoteStyle: 'single',
-      semicolons: 'always',
-      trailingCommas: 'all',
-      arrowParentheses: 'always',
-    },
-  },
-} as const;
+/** One line's code brackets in order (`+` opens, `-` closes), and whether a block comment is still open. */
+interface LineScan {
+  readonly brackets: string;
+  /** Closing brackets at the very start of the line: they close before the line is indented. */
+  readonly leadingClosers: number;
+  readonly inComment: boolean;
+  /** The line with its double-quoted strings in single quotes. */
+  readonly text: string;
+}
 
-let instance: { biome: Biome; projectKey: number } | undefined;
+const OPEN = new Set(['(', '[', '{']);
+const CLOSE = new Set([')', ']', '}']);
+/** After these (or at the start of a line) a `/` opens a regular expression, not a division. */
+const BEFORE_REGEX = new Set(['', '(', ',', ':', '=', '[', '!', '&', '|', '?', '{', '}', ';']);
 
-function biome(): { biome: Biome; projectKey: number } {
-  if (!instance) {
-    const created = new Biome();
-    const { projectKey } = created.openProject();
-    created.applyConfiguration(projectKey, STYLE);
-    instance = { biome: created, projectKey };
-  }
-  return instance;
+/** Skip a quoted string or a template from `start` (its opening quote); returns the index past it. */
+function skipQuoted(line: string, start: number): number {
+  const quote = line[start]!;
+  let i = start + 1;
+  while (i < line.length && line[i] !== quote) i += line[i] === '\\' ? 2 : 1;
+  return i + 1;
 }
 
 /**
- * Format TypeScript source with Biome (its WebAssembly build, so no binary is needed).
- *
- * @throws Error when the source does not parse: a bug of the printer, reported with Biome's message.
+ * A double-quoted literal (as `JSON.stringify` prints it) in single quotes, the repository's style,
+ * unless it holds a single quote: then it stays as it is, as a formatter would leave it.
  */
-export function formatModule(source: string, filePath = 'generated.ts'): string {
-  const { biome: b, projectKey } = biome();
-  const result = b.formatContent(projectKey, source, { filePath });
-  const errors = result.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'fatal');
-  if (errors.length > 0) {
-    const text = errors
-      .map((d) => b.printDiagnostics([d], { filePath, fileSource: source }))
-      .join('\n');
-    throw new Error(`ssekit generate printed source that does not parse:\n${text}`);
+function singleQuoted(literal: string): string {
+  const body = literal.slice(1, -1);
+  if (body.includes("'")) return literal;
+  return `'${body.replaceAll('\\"', '"')}'`;
+}
+
+/** Skip a regular expression literal from its opening `/`, classes (`[/]`) included. */
+function skipRegex(line: string, start: number): number {
+  let i = start + 1;
+  let inClass = false;
+  while (i < line.length) {
+    const c = line[i]!;
+    if (c === '\\') {
+      i += 2;
+      continue;
+    }
+    if (c === '/' && !inClass) return i + 1;
+    if (c === '[') inClass = true;
+    else if (c === ']') inClass = false;
+    i++;
   }
-  return result.content;
+  return i;
+}
+
+/**
+ * Count the brackets of one line that are code: those in strings, templates, regular expressions
+ * and comments do not count. The printer emits no template spanning lines and no division.
+ */
+function scanLine(line: string, inComment: boolean): LineScan {
+  let brackets = '';
+  let leadingClosers = 0;
+  let text = '';
+  let copied = 0;
+  let leading = true;
+  let previous = '';
+  let i = 0;
+  while (i < line.length) {
+    const c = line[i]!;
+    if (inComment) {
+      const end = line.indexOf('*/', i);
+      if (end === -1) return { brackets, leadingClosers, inComment: true, text: line };
+      inComment = false;
+      i = end + 2;
+      continue;
+    }
+    if (c === '/' && line[i + 1] === '/') break;
+    if (c === '/' && line[i + 1] === '*') {
+      inComment = true;
+      i += 2;
+      continue;
+    }
+    if (c === '"') {
+      const end = skipQuoted(line, i);
+      text += line.slice(copied, i) + singleQuoted(line.slice(i, end));
+      copied = end;
+      i = end;
+    } else if (c === "'" || c === '`') i = skipQuoted(line, i);
+    else if (c === '/' && BEFORE_REGEX.has(previous)) i = skipRegex(line, i);
+    else {
+      if (OPEN.has(c)) brackets += '+';
+      if (CLOSE.has(c)) {
+        brackets += '-';
+        if (leading) leadingClosers++;
+      }
+      i++;
+    }
+    if (c !== ' ') {
+      if (!CLOSE.has(c)) leading = false;
+      previous = c;
+    }
+  }
+  return { brackets, leadingClosers, inComment, text: text + line.slice(copied) };
+}
+
+/**
+ * Lay out printed TypeScript: a line that leaves brackets open indents the lines after it one step
+ * (one step however many it opens, so `z.object({` indents once), until they close; a line that
+ * starts by closing goes back first. ` * ` lines of a block comment sit one space in from its `/**`;
+ * trailing spaces and runs of blank lines go, one final newline stays. The printer decides the line
+ * breaks and this decides nothing else, so the same input gives the same bytes everywhere.
+ */
+export function formatModule(source: string): string {
+  const out: string[] = [];
+  // One entry per indent step: how many brackets the line that opened it left open.
+  const levels: number[] = [];
+  const close = () => {
+    if (levels.length === 0) return;
+    levels[levels.length - 1]!--;
+    if (levels[levels.length - 1] === 0) levels.pop();
+  };
+  let inComment = false;
+  for (const raw of source.split('\n')) {
+    const line = raw.trim();
+    if (line === '') {
+      if (out.length > 0 && out[out.length - 1] !== '') out.push('');
+      continue;
+    }
+    if (inComment) {
+      out.push(`${'  '.repeat(levels.length)} ${line}`);
+      inComment = scanLine(line, true).inComment;
+      continue;
+    }
+    const scan = scanLine(line, false);
+    for (let i = 0; i < scan.leadingClosers; i++) close();
+    out.push(`${'  '.repeat(levels.length)}${scan.text}`);
+    let open = 0;
+    for (const bracket of scan.brackets.slice(scan.leadingClosers)) {
+      if (bracket === '+') open++;
+      else if (open > 0) open--;
+      else close();
+    }
+    if (open > 0) levels.push(open);
+    inComment = scan.inComment;
+  }
+  while (out[out.length - 1] === '') out.pop();
+  return `${out.join('\n')}\n`;
 }
 
 /** JSON with two-space indentation and a final newline, as every formatter leaves it. */

@@ -22,7 +22,8 @@ export interface LoadedContract {
  * in memory). Imports resolve from the module's own folder, so its `zod` and `@ssekit/core` are the
  * project's. Each call evaluates the module afresh, which `--watch` relies on.
  *
- * @throws CodegenError `MODULE_NOT_FOUND`, `MODULE_LOAD_FAILED`, `NO_CONTRACT` or `AMBIGUOUS_CONTRACT`.
+ * @throws CodegenError `MODULE_NOT_FOUND`, `MODULE_LOAD_FAILED`, `INVALID_CONTRACT`, `NO_CONTRACT` or
+ *   `AMBIGUOUS_CONTRACT`.
  */
 export async function loadContract(
   path: string,
@@ -43,6 +44,10 @@ export async function loadContract(
     namespace = (await jiti.import(file)) as Record<string, unknown>;
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
+    // Matched by code, not by class: the module's @ssekit/core may be another copy than ours.
+    if ((cause as { code?: unknown } | null)?.code === 'INVALID_CONTRACT') {
+      throw new CodegenError(CodegenErrorCode.INVALID_CONTRACT, `${file}: ${reason}`, { cause });
+    }
     throw new CodegenError(
       CodegenErrorCode.MODULE_LOAD_FAILED,
       `Could not load ${file}: ${reason}`,

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { CodegenErrorCode, type SchemaLocation, schemaError } from '../errors.js';
+import { readDefault } from './computed-default.js';
 import { raw, type TsType, union } from './ts-type.js';
-import { printValue, sameValue } from './values.js';
+import { printValue } from './values.js';
 
 type Schema = z.core.$ZodType;
 type Def = Record<string, unknown>;
@@ -36,7 +37,7 @@ export function printLiteral(schema: Schema, location: SchemaLocation, inPropert
   return { zod, output: valuesType(schema) };
 }
 
-/** `z.enum([…])` for plain string enums, `z.enum({ … })` for the rest (native enums). */
+/** `z.enum([…])` for plain string enums, `z.enum({ … } as const)` for the rest (native enums). */
 export function printEnum(schema: Schema, location: SchemaLocation): Leaf {
   const entries = Object.entries(
     (schema._zod.def as unknown as Def).entries as Record<string, string | number>,
@@ -47,38 +48,27 @@ export function printEnum(schema: Schema, location: SchemaLocation): Leaf {
   const plain = entries.every(([key, value]) => key === value);
   const zod = plain
     ? `z.enum([${entries.map(([, v]) => JSON.stringify(v)).join(', ')}])`
-    : `z.enum({ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${printValue(v)}`).join(', ')} })`;
+    : `z.enum({ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${printValue(v)}`).join(', ')} } as const)`;
   return { zod, output: valuesType(schema) };
 }
 
-function containsDate(value: unknown): boolean {
-  if (value instanceof Date) return true;
-  if (typeof value !== 'object' || value === null) return false;
-  return Object.values(value).some(containsDate);
-}
-
 /**
- * The source of a `.default()` or `.prefault()` value. zod keeps it behind a getter that calls a
- * default function at each read: two reads that differ mean a computed default (a timestamp, a
- * random id), which has no source form.
+ * The source of a `.default()` or `.prefault()` value. A default computed by a function (a
+ * timestamp, a random id) is refused on every run, with what to do instead: a generated file must
+ * not change with the clock, or `--check` would fail on every CI run.
  */
 export function printDefault(def: Def, location: SchemaLocation): string {
-  const first = def.defaultValue;
-  const printed = printValue(first);
-  let computed = printed === undefined;
-  if (!computed) {
-    if (containsDate(first)) {
-      const until = Date.now() + 2;
-      while (Date.now() < until) {
-        // A clock-based default needs the clock to move before a second read can differ.
-      }
-    }
-    computed = !sameValue(first, def.defaultValue);
+  const read = readDefault(def);
+  const printed = read.status === 'constant' ? printValue(read.value) : undefined;
+  if (printed === undefined) {
+    throw schemaError(
+      CodegenErrorCode.NOT_PRINTABLE,
+      location,
+      'a default computed by a function (such as `.default(() => Date.now())`)',
+      'give it a constant default, or make the field optional and fill it in on the server before publishing',
+    );
   }
-  if (computed) {
-    throw schemaError(CodegenErrorCode.NOT_PRINTABLE, location, 'a default computed by a function');
-  }
-  return printed!;
+  return printed;
 }
 
 /** A literal part of a template literal type: backslashes, backticks and `${` escaped. */

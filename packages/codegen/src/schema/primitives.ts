@@ -54,16 +54,21 @@ function unprintableCheck(check: Def, location: SchemaLocation): Error {
   }
 }
 
+/** `zod/mini` checks go into one `.check(…)` call; none gives no call. */
+function printChecks(checks: readonly string[]): string {
+  return checks.length === 0 ? '' : `.check(${checks.join(', ')})`;
+}
+
 /** Checks shared by strings and arrays: lengths. */
 export function printLengthCheck(check: Def): string | undefined {
   if (hasCustomWhen(check)) return undefined;
   switch (check.check) {
     case 'min_length':
-      return `.min(${check.minimum})`;
+      return `z.minLength(${check.minimum})`;
     case 'max_length':
-      return `.max(${check.maximum})`;
+      return `z.maxLength(${check.maximum})`;
     case 'length_equals':
-      return `.length(${check.length})`;
+      return `z.length(${check.length})`;
     default:
       return undefined;
   }
@@ -75,21 +80,21 @@ function printStringCheck(check: Def, location: SchemaLocation): string {
   if (check.check === 'string_format' && !hasCustomWhen(check)) {
     switch (check.format) {
       case 'regex':
-        return `.regex(${printRegExp(check.pattern as RegExp)})`;
+        return `z.regex(${printRegExp(check.pattern as RegExp)})`;
       case 'lowercase':
-        return '.lowercase()';
+        return 'z.lowercase()';
       case 'uppercase':
-        return '.uppercase()';
+        return 'z.uppercase()';
       case 'starts_with':
-        return `.startsWith(${JSON.stringify(check.prefix)})`;
+        return `z.startsWith(${JSON.stringify(check.prefix)})`;
       case 'ends_with':
-        return `.endsWith(${JSON.stringify(check.suffix)})`;
+        return `z.endsWith(${JSON.stringify(check.suffix)})`;
       case 'includes':
         return check.position === undefined
-          ? `.includes(${JSON.stringify(check.includes)})`
-          : `.includes(${JSON.stringify(check.includes)}, { position: ${check.position} })`;
+          ? `z.includes(${JSON.stringify(check.includes)})`
+          : `z.includes(${JSON.stringify(check.includes)}, { position: ${check.position} })`;
       default:
-        return `.check(${printStringFormat(check, location)})`;
+        return printStringFormat(check, location);
     }
   }
   throw unprintableCheck(check, location);
@@ -110,7 +115,7 @@ export function printString(def: Def, location: SchemaLocation): string {
     const first = checks.findIndex(isFormatCheck);
     base = first === -1 ? 'z.string()' : printStringFormat(checks.splice(first, 1)[0]!, location);
   }
-  return base + checks.map((c) => printStringCheck(c, location)).join('');
+  return base + printChecks(checks.map((c) => printStringCheck(c, location)));
 }
 
 const NUMBER_FORMATS: Readonly<Record<string, string>> = {
@@ -125,15 +130,15 @@ function printNumberCheck(check: Def, location: SchemaLocation): string {
   if (!hasCustomWhen(check)) {
     switch (check.check) {
       case 'greater_than':
-        return `.${check.inclusive ? 'gte' : 'gt'}(${printNumber(check.value as number)})`;
+        return `z.${check.inclusive ? 'gte' : 'gt'}(${printNumber(check.value as number)})`;
       case 'less_than':
-        return `.${check.inclusive ? 'lte' : 'lt'}(${printNumber(check.value as number)})`;
+        return `z.${check.inclusive ? 'lte' : 'lt'}(${printNumber(check.value as number)})`;
       case 'multiple_of':
-        return `.multipleOf(${printNumber(check.value as number)})`;
+        return `z.multipleOf(${printNumber(check.value as number)})`;
       case 'number_format': {
         const format = NUMBER_FORMATS[String(check.format)];
         if (format === undefined) break;
-        return check.format === 'safeint' ? '.int()' : `.check(${format})`;
+        return format;
       }
     }
   }
@@ -148,12 +153,7 @@ export function printNumberSchema(def: Def, location: SchemaLocation): string {
     if (format === undefined) throw unprintableCheck(def, location);
     base = format;
   }
-  return (
-    base +
-    checksOf(def)
-      .map((c) => printNumberCheck(c._zod.def, location))
-      .join('')
-  );
+  return base + printChecks(checksOf(def).map((c) => printNumberCheck(c._zod.def, location)));
 }
 
 /** Throw for checks on a type whose checks have no method here (a refinement on an object…). */
@@ -162,11 +162,11 @@ export function rejectChecks(
   location: SchemaLocation,
   allow?: (check: Def) => string | undefined,
 ): string {
-  return checksOf(def)
-    .map((c) => {
+  return printChecks(
+    checksOf(def).map((c) => {
       const printed = allow?.(c._zod.def);
       if (printed === undefined) throw unprintableCheck(c._zod.def, location);
       return printed;
-    })
-    .join('');
+    }),
+  );
 }

@@ -1,14 +1,15 @@
-import { childrenOf, type NodeMeta, type SchemaNode } from './ir.js';
+import { CODEC_META_KEY } from '@ssekit/core';
+import { childrenOf, type NodeMeta, type SchemaNode, type SsekitCodec } from './ir.js';
 import { propertyKey } from './ts-type.js';
 
-/** `.describe()` for a description alone, `.meta({ … })` when there is more. */
+/** `z.describe()` for a description alone, `z.meta({ … })` when there is more (`zod/mini` checks). */
 function printMeta(meta: NodeMeta | undefined): string {
   if (!meta) return '';
-  if (meta.extra.length === 0) return `.describe(${JSON.stringify(meta.description)})`;
+  if (meta.extra.length === 0) return `.check(z.describe(${JSON.stringify(meta.description)}))`;
   const entries =
     meta.description === undefined ? [] : [`description: ${JSON.stringify(meta.description)}`];
   for (const [key, value] of meta.extra) entries.push(`${propertyKey(key)}: ${value}`);
-  return `.meta({ ${entries.join(', ')} })`;
+  return `.check(z.meta({ ${entries.join(', ')} }))`;
 }
 
 const list = (nodes: readonly SchemaNode[]) => `[${nodes.map(printZod).join(', ')}]`;
@@ -27,7 +28,8 @@ const RECORD_CONSTRUCTORS = {
 } as const;
 
 /**
- * The zod source that rebuilds a node: it accepts and rejects what the original schema does. Object
+ * The `zod/mini` source that rebuilds a node: it accepts and rejects what the original schema does,
+ * and a browser bundle keeps only the zod code that it calls. Object
  * literals are printed one key a line, so the formatter keeps them open and readable.
  */
 export function printZod(node: SchemaNode): string {
@@ -45,8 +47,8 @@ function printBare(node: SchemaNode): string {
     case 'object': {
       const props = node.props.map((p) => `${propertyKey(p.key)}: ${printZod(p.node)},`);
       const body = props.length === 0 ? '{}' : `{\n${props.join('\n')}\n}`;
-      const catchall = node.catchall ? `.catchall(${printZod(node.catchall)})` : '';
-      return `${OBJECT_CONSTRUCTORS[node.mode]}(${body})${catchall}`;
+      const object = `${OBJECT_CONSTRUCTORS[node.mode]}(${body})`;
+      return node.catchall ? `z.catchall(${object}, ${printZod(node.catchall)})` : object;
     }
     case 'array':
       return `z.array(${printZod(node.element)})${node.checks}`;
@@ -64,19 +66,48 @@ function printBare(node: SchemaNode): string {
     case 'intersection':
       return `z.intersection(${printZod(node.left)}, ${printZod(node.right)})`;
     case 'wrapper':
-      return `${printZod(node.inner)}.${node.wrapper}()`;
+      return `z.${node.wrapper}(${printZod(node.inner)})`;
     case 'default':
-      return `${printZod(node.inner)}.${node.method}(${node.value})`;
+      return `z.${node.method === 'default' ? '_default' : 'prefault'}(${printZod(node.inner)}, ${node.value})`;
     case 'pipe':
-      return `${printZod(node.from)}.pipe(${printZod(node.to)})`;
+      return `z.pipe(${printZod(node.from)}, ${printZod(node.to)})`;
     case 'success':
       return `z.success(${printZod(node.inner)})`;
   }
 }
 
+/**
+ * ssekit's codecs in `zod/mini`, printed once at the top of a module that uses them: the same
+ * decoding as `isoDate()` and `bigintString()` of `@ssekit/core`, and the same codec marker, so that
+ * the generated schemas read back as those codecs.
+ */
+export const CODEC_SOURCES: Readonly<Record<SsekitCodec, string>> = {
+  isoDate: [
+    '/** `isoDate()` of `@ssekit/core`: a `Date` in code, an ISO 8601 string on the wire. */',
+    'function isoDate() {',
+    'const codec = z.codec(z.iso.datetime({ offset: true }), z.date(), {',
+    'decode: (iso: string) => new Date(iso),',
+    'encode: (date: Date) => date.toISOString(),',
+    '});',
+    `return codec.check(z.meta({ '${CODEC_META_KEY}': 'isoDate' }));`,
+    '}',
+  ].join('\n'),
+  bigintString: [
+    '/** `bigintString()` of `@ssekit/core`: a `bigint` in code, a decimal string on the wire. */',
+    'function bigintString() {',
+    "const text = z.string().check(z.regex(/^-?(0|[1-9][0-9]*)$/, 'Expected a decimal integer string'));",
+    'const codec = z.codec(text, z.bigint(), {',
+    'decode: (digits: string) => BigInt(digits),',
+    'encode: (value: bigint) => value.toString(),',
+    '});',
+    `return codec.check(z.meta({ '${CODEC_META_KEY}': 'bigintString' }));`,
+    '}',
+  ].join('\n'),
+};
+
 /** Which of ssekit's codecs the printed source calls, to import only those. */
-export function codecsUsed(nodes: readonly SchemaNode[]): Set<string> {
-  const used = new Set<string>();
+export function codecsUsed(nodes: readonly SchemaNode[]): Set<SsekitCodec> {
+  const used = new Set<SsekitCodec>();
   const visit = (node: SchemaNode): void => {
     if (node.kind === 'codec') used.add(node.codec);
     childrenOf(node).forEach(visit);

@@ -2,11 +2,12 @@ import type { z } from 'zod';
 import { SseError, SseErrorCode } from '../errors.js';
 
 /** Event names as the contract declares them: a zod schema per name. */
-export type EventSchemas = { readonly [name: string]: z.ZodType };
+/** Any zod 4 schema, classic (`zod`) or `zod/mini`: generated clients use `zod/mini`. */
+export type EventSchemas = { readonly [name: string]: z.core.$ZodType };
 
 /** One RPC stream: the schema of its input and the events it yields. */
 export interface StreamDefinition<
-  TInput extends z.ZodType = z.ZodType,
+  TInput extends z.core.$ZodType = z.core.$ZodType,
   TEvents extends EventSchemas = EventSchemas,
 > {
   readonly input: TInput;
@@ -55,7 +56,7 @@ export function checkEventName(name: string, where: string): void {
   }
 }
 
-function isZodSchema(value: unknown): value is z.ZodType {
+function isZodSchema(value: unknown): value is z.core.$ZodType {
   return typeof value === 'object' && value !== null && '_zod' in value;
 }
 

@@ -34,7 +34,7 @@ describe('encodeData', () => {
     expect(error.status).toBe(400);
     expect(error.issues).toEqual([expect.objectContaining({ path: ['price'] })]);
     expect(error.message).toContain('"price"');
-    expect(error.cause).toBeInstanceOf(z.ZodError);
+    expect(error.cause).toBeInstanceOf(z.core.$ZodError);
   });
 
   it('refuses a value that has no JSON form', () => {

@@ -1,8 +1,9 @@
-import { z } from 'zod';
+// zod/v4/core, not zod: a browser bundle of a generated client must not pull in all of classic zod.
+import { type $ZodIssue, type $ZodType, safeDecode, safeEncode } from 'zod/v4/core';
 import { SseError, SseErrorCode, type SseIssue, SseValidationError } from '../errors.js';
 
 /** Reduce zod's issues to the JSON-safe `SseIssue` shape. */
-export function toSseIssues(issues: readonly z.core.$ZodIssue[]): SseIssue[] {
+export function toSseIssues(issues: readonly $ZodIssue[]): SseIssue[] {
   return issues.map((issue) => ({
     code: issue.code,
     path: issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key)),
@@ -11,12 +12,13 @@ export function toSseIssues(issues: readonly z.core.$ZodIssue[]): SseIssue[] {
 }
 
 /**
- * Encode a value with its schema (`z.encode`) and stringify it: the `data` of an SSE event.
+ * Encode a value with its schema (`z.encode`) and stringify it: the `data` of an SSE event. Any zod 4
+ * schema works, classic or `zod/mini`; a failure's `cause` is the zod error (a `z.core.$ZodError`).
  *
  * @throws SseValidationError when the value does not match, naming `event`.
  */
-export function encodeData(schema: z.ZodType, value: unknown, event: string): string {
-  const result = z.safeEncode(schema, value as never);
+export function encodeData(schema: $ZodType, value: unknown, event: string): string {
+  const result = safeEncode(schema, value as never);
   if (!result.success)
     throw new SseValidationError(event, toSseIssues(result.error.issues), { cause: result.error });
   const json = JSON.stringify(result.data);
@@ -39,7 +41,7 @@ export type DecodeResult<T = unknown> =
  * and schema mismatches come back as errors with codes `INVALID_JSON` and `VALIDATION_FAILED`.
  */
 export function decodeData<T = unknown>(
-  schema: z.ZodType | undefined,
+  schema: $ZodType | undefined,
   data: string,
   event: string,
 ): DecodeResult<T> {
@@ -57,7 +59,7 @@ export function decodeData<T = unknown>(
     };
   }
   if (!schema) return { status: 'ok', value: parsed as T };
-  const result = z.safeDecode(schema, parsed as never);
+  const result = safeDecode(schema, parsed as never);
   if (!result.success) {
     return {
       status: 'error',

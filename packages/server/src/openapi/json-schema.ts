@@ -11,14 +11,14 @@ const SHARED_REF = /^#\/components\/schemas\/__shared#\/\$defs\/(.+)$/;
 export interface NamedSchema {
   /** The component name, such as `Price`. */
   readonly name: string;
-  readonly schema: z.ZodType;
+  readonly schema: z.core.$ZodType;
 }
 
 export interface ComponentSchemas {
   /** `components.schemas`, in the order the schemas were given, helpers (cycles) after. */
   readonly schemas: Record<string, JsonSchema>;
   /** A `$ref` to the component of a schema given in `build`. */
-  ref(schema: z.ZodType): JsonSchema;
+  ref(schema: z.core.$ZodType): JsonSchema;
 }
 
 function walk(value: unknown, visit: (node: JsonSchema) => void): void {
@@ -40,7 +40,7 @@ export function buildComponentSchemas(
   reserved: ReadonlySet<string>,
 ): ComponentSchemas {
   const registry = z.registry<{ id: string }>();
-  const names = new Map<z.ZodType, string>();
+  const names = new Map<z.core.$ZodType, string>();
   const taken = new Set(reserved);
   const claim = (base: string) => {
     let name = base;
