@@ -2,7 +2,13 @@ import type { AnyContract } from '@ssekit/core';
 import { AsyncQueue } from './async-queue.js';
 import { BroadcastConnection } from './broadcast/broadcast-connection.js';
 import { RpcStream } from './stream/rpc-stream.js';
-import type { ClientOptions, SseClient, StreamHandle, SubscribeOptions } from './types.js';
+import type {
+  ClientOptions,
+  ClientStatus,
+  SseClient,
+  StreamHandle,
+  SubscribeOptions,
+} from './types.js';
 
 function topicSet(options: SubscribeOptions | undefined): ReadonlySet<string> | undefined {
   const topic = options?.topic;
@@ -26,7 +32,14 @@ export function createClient<TContract extends AnyContract>(
   contract: TContract,
   options: ClientOptions,
 ): SseClient<TContract> {
-  const broadcast = new BroadcastConnection(contract, options);
+  const statusListeners = new Set<(status: ClientStatus) => void>();
+  const broadcast = new BroadcastConnection(contract, {
+    ...options,
+    onStatus: (status) => {
+      options.onStatus?.(status);
+      for (const listener of [...statusListeners]) listener(status);
+    },
+  });
   const streams = new Set<RpcStream>();
 
   return {
@@ -55,6 +68,12 @@ export function createClient<TContract extends AnyContract>(
     },
     get status() {
       return broadcast.status;
+    },
+    watchStatus(listener) {
+      statusListeners.add(listener);
+      return () => {
+        statusListeners.delete(listener);
+      };
     },
     get lastEventId() {
       return broadcast.lastEventId;

@@ -137,6 +137,8 @@ export interface SseClient<TContract extends AnyContract> {
   ): StreamHandle<TContract, TName>;
   /** The broadcast connection's status. */
   readonly status: ClientStatus;
+  /** Call `listener` at every status change of the broadcast connection. Returns the function that stops it. */
+  watchStatus(listener: (status: ClientStatus) => void): () => void;
   /** The id of the last broadcast event received (what a reconnect resumes from). */
   readonly lastEventId: string | undefined;
   /** Close the broadcast connection and every stream. */
