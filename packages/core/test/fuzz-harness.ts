@@ -40,7 +40,7 @@
  */
 import { createParser as createOracle } from 'eventsource-parser';
 import { createParser } from '../src/index.js';
-import { randomInt } from './utils.js';
+import { randomInt, splitAt } from './utils.js';
 
 /** What a parser reported, in stream order. */
 export type FuzzRecord =
@@ -148,20 +148,6 @@ export function generateCase(rng: () => number): FuzzCase {
   const bytes = Uint8Array.from(out);
   const textLength = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).length;
   return { bytes, cuts: randomCuts(rng, bytes.length), textCuts: randomCuts(rng, textLength) };
-}
-
-function split<T extends Uint8Array | string>(input: T, cuts: readonly number[]): T[] {
-  const positions = [...new Set(cuts)]
-    .filter((c) => c > 0 && c < input.length)
-    .sort((a, b) => a - b);
-  const chunks: T[] = [];
-  let start = 0;
-  for (const position of positions) {
-    chunks.push(input.slice(start, position) as T);
-    start = position;
-  }
-  chunks.push(input.slice(start) as T);
-  return chunks;
 }
 
 /** ssekit's parser over the chunks, bytes or text. */
@@ -300,7 +286,7 @@ export function checkCase(
     actual,
   });
   const reference = referenceParse(bytes);
-  const byteChunks = split(bytes, cuts);
+  const byteChunks = splitAt(bytes, cuts);
   const ours = parse(byteChunks);
   if (!same(ours.records, reference.records)) {
     return fail('records differ from the reference', reference.records, ours.records);
@@ -324,7 +310,7 @@ export function checkCase(
   }
   // The same stream as text, cut anywhere (a surrogate pair included), must give the same again.
   const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
-  const fromText = parse(split(text, textCuts));
+  const fromText = parse(splitAt(text, textCuts));
   if (!same(fromText.records, reference.records) || !same(fromText.ids, reference.ids)) {
     return fail('text-fed run differs from the reference', reference, fromText);
   }

@@ -51,8 +51,10 @@ export function quietPeriod(ms: number): Promise<void> {
 
 /**
  * Let the event loop turn (timers and I/O run) for `ms`, so that what a test does next lands in a
- * later tick: publishers pace themselves with it to spread events over many ticks and writes.
- * @default ms 0
+ * later tick: publishers pace themselves with it to spread events over many ticks and writes, and
+ * a phase that must last a while in another process (Redis down, an entry aging out) is held with
+ * it. Time inside this process is faked instead (`vi.useFakeTimers()`).
+ * @param ms how long to let pass; 0 lets one round of timers and I/O run
  */
 export function nextTurn(ms = 0): Promise<void> {
   return delay(ms);
