@@ -1,6 +1,7 @@
 // The type helpers read from a contract: names, decoded and wire data, tagged unions of events.
 // Server, client and generated modules all type their APIs with them.
 import type { z } from 'zod';
+import type { Contract, EventSchemas, StreamDefinitions } from './define.js';
 
 /**
  * `T` itself, but shown by its value: a name union prints as `"price" | "trade"` in hovers and
@@ -8,7 +9,6 @@ import type { z } from 'zod';
  * type carries no alias, so the compiler prints the union it stands for.)
  */
 type Shown<T extends string> = T extends infer U extends string ? U : never;
-import type { Contract, EventSchemas, StreamDefinitions } from './define.js';
 
 /** Any contract. */
 export type AnyContract = Contract<EventSchemas, StreamDefinitions>;
