@@ -1,6 +1,7 @@
-import { bigintString, defineContract, isoDate } from '@ssekit/core';
+import { bigintString, defineContract, isoDate, type SseError } from '@ssekit/core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
+import type { SseConnectionError } from './connect/connection-error.js';
 import { createClient } from './create-client.js';
 
 const contract = defineContract({
@@ -58,5 +59,15 @@ describe('client types', () => {
         else expectTypeOf(item.data).toEqualTypeOf<{ ok: boolean }>();
       }
     })();
+  });
+
+  it('takes the options that bound and report failures', () => {
+    const stream = client.stream('buildLog', { buildId: '42' }, { connectTimeoutMs: 5_000 });
+    expectTypeOf(stream.done).toEqualTypeOf<Promise<void>>();
+    client.stream('buildLog', { buildId: '42' }, { connectTimeoutMs: null });
+    // @ts-expect-error: a duration in ms, or null
+    client.stream('buildLog', { buildId: '42' }, { connectTimeoutMs: '5s' });
+    expectTypeOf<SseConnectionError['attempt']>().toEqualTypeOf<number>();
+    expectTypeOf<SseConnectionError>().toMatchTypeOf<SseError>();
   });
 });

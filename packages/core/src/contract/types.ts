@@ -1,11 +1,20 @@
+// The type helpers read from a contract: names, decoded and wire data, tagged unions of events.
+// Server, client and generated modules all type their APIs with them.
 import type { z } from 'zod';
 import type { Contract, EventSchemas, StreamDefinitions } from './define.js';
+
+/**
+ * `T` itself, but shown by its value: a name union prints as `"price" | "trade"` in hovers and
+ * errors, not as `EventName<Contract<{ readonly price: ZodObject<…> … }>>`. (A resolved conditional
+ * type carries no alias, so the compiler prints the union it stands for.)
+ */
+type Shown<T extends string> = T extends infer U extends string ? U : never;
 
 /** Any contract. */
 export type AnyContract = Contract<EventSchemas, StreamDefinitions>;
 
 /** The broadcast event names of a contract. */
-export type EventName<TContract extends AnyContract> = keyof TContract['events'] & string;
+export type EventName<TContract extends AnyContract> = Shown<keyof TContract['events'] & string>;
 
 /** An event's data as code sees it (decoded: `Date` for `isoDate()`). What `publish` takes and `subscribe` gives. */
 export type EventData<TContract extends AnyContract, TName extends EventName<TContract>> = z.output<
@@ -24,6 +33,8 @@ export type AnyEvent<TContract extends AnyContract> = {
 }[EventName<TContract>];
 
 /** The RPC stream names of a contract. */
+// Not wrapped in Shown: callers (tRPC's procedures) pass a plain key string, which a deferred
+// conditional would refuse; the client's `stream()` spells its constraint out and prints a union.
 export type StreamName<TContract extends AnyContract> = keyof TContract['streams'] & string;
 
 /** A stream's input as code sees it (decoded). */
@@ -36,7 +47,7 @@ export type StreamInput<
 export type StreamEventName<
   TContract extends AnyContract,
   TName extends StreamName<TContract>,
-> = keyof TContract['streams'][TName]['events'] & string;
+> = Shown<keyof TContract['streams'][TName]['events'] & string>;
 
 /** The decoded data of one event of one RPC stream. */
 export type StreamEventData<
