@@ -10,10 +10,12 @@ import { REPO_DIR, SOURCES } from './utils.js';
 const DEMO_CLIENT = join(REPO_DIR, 'apps', 'demo', 'src', 'web', 'client.generated.ts');
 
 /**
- * The budget this test holds. DESIGN.md's goal is 15 KB; zod/mini's share is about 7.5 KB of the
- * bundle and ssekit's client about 8.5 KB, so the last kilobyte is the client's to win.
+ * A regression guard, not the goal: DESIGN.md's goal is 15 KB, and it is not met yet (measured
+ * 17 348 bytes on 2026-11-28, after the client gained its connection errors and its own redirect
+ * handling). zod/mini's share is about 7.5 KB; the rest is ssekit's client, which is where the
+ * remaining 2 KB have to come from (issue 17 stays open for it).
  */
-const BUDGET_BYTES = 16.5 * 1024;
+const BUDGET_BYTES = 17.5 * 1024;
 
 async function bundle(entry: string) {
   const result = await esbuild.build({
