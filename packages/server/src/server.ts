@@ -161,7 +161,7 @@ export function createSseServer<
   // The document depends only on the contract and the mount path: built once per path.
   const documents = new Map<string, string>();
   const openapi = options.openapi ?? 'authorized';
-  router.get('/openapi.json', async (req, res, next) => {
+  router.get('/openapi.json', async (req, res) => {
     try {
       if (openapi === false) {
         throw new SseError(SseErrorCode.BAD_REQUEST, 'No OpenAPI document is served here', {
@@ -180,7 +180,6 @@ export function createSseServer<
       if (documents.size < 16) documents.set(basePath, json);
     }
     res.type('application/json').send(json);
-    void next;
   });
   // Errors from the JSON body parser, express's own (a path with a malformed escape), and anything
   // unexpected: a JSON body with a stable code.
