@@ -79,8 +79,12 @@ export class Hub {
 
   constructor(options: HubOptions) {
     this.#options = options;
+    // The head at start, for the fast join of new connections; it exists only for brokers that
+    // answer at once. An asynchronous one (Redis) is not waited for, and a rejection (Redis down at
+    // start) must not become an unhandled one: connections ask again when they come.
     const head = options.broker.lastId();
     if (typeof head === 'string') this.#flushedUpTo = head;
+    else head.then(undefined, () => {});
     this.#unsubscribe = options.broker.subscribe((events) => this.#enqueue(events), {
       onReset: (reset) => this.#reset(reset),
     });
