@@ -22,6 +22,7 @@ export default defineConfig({
       '@ssekit/server': src('server'),
       '@ssekit/client': src('client'),
       '@ssekit/codegen': src('codegen'),
+      '@ssekit/openapi': src('openapi'),
       '@ssekit/trpc': src('trpc'),
       '@ssekit/redis': src('redis'),
       '@ssekit/test-kit': fileURLToPath(

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const PACKAGES = ['core', 'server', 'client', 'codegen'];
+const PACKAGES = ['core', 'openapi', 'server', 'client', 'codegen'];
 const managers = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['npm', 'pnpm'];
 const started = Date.now();
 
@@ -131,9 +131,14 @@ function trial(manager, base, tarballs) {
     '@types/node': '^20.19.0',
   };
   // Overrides: the packages' dependencies on each other resolve to these tarballs too, never to
-  // whatever a registry holds under the same name (npm spells "the direct dependency's spec" `$name`).
+  // whatever a registry holds under the same name (npm spells "the direct dependency's spec" `$name`;
+  // @ssekit/openapi, which server and codegen bring, is no direct dependency).
+  const direct = { ...dependencies, ...devDependencies };
   const overrides = Object.fromEntries(
-    Object.keys(tarballs).map((name) => [name, manager === 'npm' ? `$${name}` : tarballs[name]]),
+    Object.keys(tarballs).map((name) => [
+      name,
+      manager === 'npm' && name in direct ? `$${name}` : tarballs[name],
+    ]),
   );
   const pkg = {
     name: `ssekit-trial-${manager}`,

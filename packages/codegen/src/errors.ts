@@ -19,8 +19,6 @@ export const CodegenErrorCode = {
   NO_JSON_FORM: 'NO_JSON_FORM',
   /** A schema holds logic that cannot be printed as source (a refinement, a transform, a custom codec). */
   NOT_PRINTABLE: 'NOT_PRINTABLE',
-  /** `--openapi` needs `@ssekit/server`, which could not be loaded or has no `createOpenApiDocument`. */
-  OPENAPI_UNAVAILABLE: 'OPENAPI_UNAVAILABLE',
   /** `--check` found files on disk that differ from what would be generated. */
   STALE: 'STALE',
 } as const;

@@ -1,20 +1,14 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, extname, relative, resolve, sep } from 'node:path';
 import type { AnyContract } from '@ssekit/core';
+import { createOpenApiDocument, type OpenApiDocumentOptions } from '@ssekit/openapi';
 import { printClientModule } from './emit/client-module.js';
 import { formatJson, formatModule } from './emit/format.js';
 import { CodegenError, CodegenErrorCode } from './errors.js';
 import { loadContract } from './load/load-contract.js';
 
-/** Options of the OpenAPI document, as `createOpenApiDocument` of `@ssekit/server` takes them. */
-export interface OpenApiOptions {
-  basePath?: string;
-  title?: string;
-  version?: string;
-}
-
-/** What builds the OpenAPI document: `createOpenApiDocument` of `@ssekit/server`. */
-export type OpenApiBuilder = (contract: AnyContract, options: OpenApiOptions) => unknown;
+/** Options of the OpenAPI document: those of `createOpenApiDocument` of `@ssekit/openapi`. */
+export type OpenApiOptions = OpenApiDocumentOptions;
 
 /** Options of `generate`, `checkGenerated` and `renderFiles`: the flags of `ssekit generate`. */
 export interface GenerateOptions {
@@ -26,10 +20,8 @@ export interface GenerateOptions {
   readonly openapi?: string | undefined;
   /** The export that holds the contract. @default the one contract the module exports */
   readonly exportName?: string | undefined;
-  /** `basePath`, `title` and `version` of the OpenAPI document. */
+  /** `basePath`, `title`, `version` and `openapiVersion` of the OpenAPI document. */
   readonly openapiOptions?: OpenApiOptions | undefined;
-  /** Builds the OpenAPI document. @default `createOpenApiDocument` of `@ssekit/server` */
-  readonly createOpenApiDocument?: OpenApiBuilder | undefined;
   /** Relative paths resolve from here. @default process.cwd() */
   readonly cwd?: string | undefined;
 }
@@ -46,28 +38,6 @@ const TS_EXTENSIONS = new Set(['.ts', '.mts']);
 function sourceLabel(out: string, input: string): string {
   const path = relative(dirname(out), input).split(sep).join('/');
   return path.startsWith('.') ? path : `./${path}`;
-}
-
-async function loadOpenApiBuilder(): Promise<OpenApiBuilder> {
-  let server: Record<string, unknown>;
-  try {
-    // Loaded only for --openapi: the server package brings express with it.
-    server = (await import('@ssekit/server')) as unknown as Record<string, unknown>;
-  } catch (cause) {
-    throw new CodegenError(
-      CodegenErrorCode.OPENAPI_UNAVAILABLE,
-      '--openapi needs @ssekit/server and express: install them in the project',
-      { cause },
-    );
-  }
-  const build = server.createOpenApiDocument;
-  if (typeof build !== 'function') {
-    throw new CodegenError(
-      CodegenErrorCode.OPENAPI_UNAVAILABLE,
-      'This @ssekit/server has no createOpenApiDocument: update @ssekit/server',
-    );
-  }
-  return build as OpenApiBuilder;
 }
 
 /**
@@ -99,10 +69,9 @@ export async function renderFiles(options: GenerateOptions): Promise<GeneratedFi
     { path: out, content: generateClientModule(contract, { source: sourceLabel(out, input) }) },
   ];
   if (options.openapi !== undefined) {
-    const build = options.createOpenApiDocument ?? (await loadOpenApiBuilder());
     files.push({
       path: resolve(cwd, options.openapi),
-      content: formatJson(build(contract, options.openapiOptions ?? {})),
+      content: formatJson(createOpenApiDocument(contract, options.openapiOptions ?? {})),
     });
   }
   return files;

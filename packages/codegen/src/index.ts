@@ -8,7 +8,6 @@ export {
   type GenerateResult,
   generate,
   generateClientModule,
-  type OpenApiBuilder,
   type OpenApiOptions,
   renderFiles,
 } from './generate.js';

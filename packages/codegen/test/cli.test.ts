@@ -215,6 +215,31 @@ describe('the ssekit bin', { timeout: 120_000 }, () => {
     expect(check.code).toBe(0);
   });
 
+  it('--openapi-version 3.1 writes the 3.1 form; a version it does not know is a usage error', async () => {
+    await using p = await project();
+    const args = [...GENERATE, '--openapi', 'openapi.json', '--openapi-version', '3.1'];
+    const result = await runSsekit(args, p.dir);
+    expect(result.code, result.stderr).toBe(0);
+    const document = JSON.parse(await p.read('openapi.json'));
+    expect(document.openapi).toBe('3.1.0');
+    expect(await p.read('openapi.json')).toContain('"x-ssekit-item-schema": true');
+    expect((await runSsekit([...args, '--check'], p.dir)).code).toBe(0);
+    // The 3.2 document differs, so the 3.1 file on disk is stale for it.
+    const stale = await runSsekit([...GENERATE, '--openapi', 'openapi.json', '--check'], p.dir);
+    expect(stale.code).toBe(1);
+    const wrong = await runSsekit(
+      [...GENERATE, '--openapi', 'o.json', '--openapi-version', '3.0'],
+      p.dir,
+    );
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain(
+      'ssekit: --openapi-version must be 3.1 or 3.2, not "3.0" [USAGE]',
+    );
+    const alone = await runSsekit([...GENERATE, '--openapi-version', '3.1'], p.dir);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('ssekit: --openapi-version goes with --openapi <file> [USAGE]');
+  });
+
   it('prints help and its version', async () => {
     const help = await runSsekit(['--help'], PACKAGE_DIR);
     expect(help).toMatchObject({ code: 0 });

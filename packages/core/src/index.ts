@@ -12,6 +12,7 @@ export {
   type StreamDefinition,
   type StreamDefinitions,
 } from './contract/define.js';
+export { pascalCase } from './contract/pascal-case.js';
 export {
   checkEventSize,
   checkTopic,

@@ -133,7 +133,7 @@ function writeProject(blocks: Block[]): Map<string, { block: Block; offset: numb
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
   const paths = Object.fromEntries(
-    ['core', 'server', 'client', 'codegen', 'trpc', 'redis'].map((pkg) => [
+    ['core', 'server', 'client', 'codegen', 'openapi', 'trpc', 'redis'].map((pkg) => [
       `@ssekit/${pkg}`,
       [join(root, `packages/${pkg}/src/index.ts`)],
     ]),

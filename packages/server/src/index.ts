@@ -1,3 +1,10 @@
+// Re-exported from @ssekit/openapi, the one builder, for those who already import it from here.
+export {
+  createOpenApiDocument,
+  type OpenApiDocument,
+  type OpenApiDocumentOptions,
+  type OpenApiVersion,
+} from '@ssekit/openapi';
 export { MemoryBroker, type MemoryBrokerOptions, memoryBroker } from './broker/memory.js';
 export type {
   Broker,
@@ -15,11 +22,6 @@ export type { EventPredicate } from './hub/connection.js';
 export { createFilter, matchesFilter, type SubscriptionFilter } from './hub/filter.js';
 export type { SseServerStats } from './hub/stats.js';
 export {
-  createOpenApiDocument,
-  type OpenApiDocument,
-  type OpenApiDocumentOptions,
-} from './openapi/document.js';
-export {
   type CursorStep,
   ReplayCursor,
   type ReplayCursorOptions,
@@ -36,6 +38,7 @@ export type {
   AuthorizeRequest,
   AuthorizeResult,
   ErrorContext,
+  OpenApiRouteOptions,
   SseServerBaseOptions,
   SseServerOptions,
   StreamContext,

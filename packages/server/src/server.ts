@@ -10,14 +10,13 @@ import {
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { MemoryBroker } from './broker/memory.js';
 import type { Broker } from './broker/types.js';
-import { authorizeRequest } from './http/access.js';
 import { handleEvents, type RouteContext, refuse } from './http/events-route.js';
 import { ConnectionLimits } from './http/limits.js';
+import { openApiRoute } from './http/openapi-route.js';
 import { handleStream } from './http/stream-route.js';
 import { resolveBufferBounds } from './hub/bounds.js';
 import { Hub } from './hub/hub.js';
 import { createStats, type SseServerStats } from './hub/stats.js';
-import { createOpenApiDocument } from './openapi/document.js';
 import type { SseServerBaseOptions, SseServerOptions, StreamHandlers } from './types.js';
 
 /** Options of `publish`. */
@@ -158,29 +157,7 @@ export function createSseServer<
     (req, res, next) =>
       forward(handleStream(ctx, handlers, req, res, req.params.name, maxInputBytes), next),
   );
-  // The document depends only on the contract and the mount path: built once per path.
-  const documents = new Map<string, string>();
-  const openapi = options.openapi ?? 'authorized';
-  router.get('/openapi.json', async (req, res) => {
-    try {
-      if (openapi === false) {
-        throw new SseError(SseErrorCode.BAD_REQUEST, 'No OpenAPI document is served here', {
-          status: 404,
-        });
-      }
-      if (openapi === 'authorized') await authorizeRequest(options, req, { type: 'openapi' });
-    } catch (error) {
-      refuse(ctx, res, error);
-      return;
-    }
-    const basePath = req.baseUrl;
-    let json = documents.get(basePath);
-    if (json === undefined) {
-      json = JSON.stringify(createOpenApiDocument(contract, { basePath }));
-      if (documents.size < 16) documents.set(basePath, json);
-    }
-    res.type('application/json').send(json);
-  });
+  router.get('/openapi.json', openApiRoute(ctx));
   // Errors from the JSON body parser, express's own (a path with a malformed escape), and anything
   // unexpected: a JSON body with a stable code.
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {

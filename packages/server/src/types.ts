@@ -5,9 +5,19 @@ import type {
   StreamInput,
   StreamName,
 } from '@ssekit/core';
+import type { OpenApiDocumentOptions } from '@ssekit/openapi';
 import type { Request } from 'express';
 import type { Broker } from './broker/types.js';
 import type { EventPredicate } from './hub/connection.js';
+
+/**
+ * The long form of the `openapi` option: who may read `{base}/openapi.json` and the options of its
+ * document (`createOpenApiDocument` of `@ssekit/openapi`; the base path is where the router is mounted).
+ */
+export interface OpenApiRouteOptions extends Omit<OpenApiDocumentOptions, 'basePath'> {
+  /** Who may read it: through `authorize` (`{ type: 'openapi' }`), or anyone. @default 'authorized' */
+  access?: 'authorized' | 'public';
+}
 
 /** What `authorize` is asked about: a union tagged by `type`. */
 export type AuthorizeRequest =
@@ -131,11 +141,13 @@ export interface SseServerBaseOptions {
    */
   maxConnectionsPerIp?: number | null;
   /**
-   * Who may read `GET {base}/openapi.json`: `'authorized'` runs `authorize` with `{ type: 'openapi' }`
-   * (anyone, when there is no `authorize`), `'public'` serves it to anyone, `false` not at all.
+   * `GET {base}/openapi.json`. Who may read it: `'authorized'` runs `authorize` with
+   * `{ type: 'openapi' }` (anyone, when there is no `authorize`), `'public'` serves it to anyone,
+   * `false` not at all. An object says that and how the document is built, such as
+   * `{ access: 'public', openapiVersion: '3.1', title: 'Market data' }`.
    * @default 'authorized'
    */
-  openapi?: 'authorized' | 'public' | false;
+  openapi?: 'authorized' | 'public' | false | OpenApiRouteOptions;
   /**
    * Unsent bytes of one live connection after which it is closed (its client reconnects and replays
    * from the log). A replay in progress is paced by the socket instead and never closed for it.

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { OpenApiVersion } from '@ssekit/openapi';
 import { CodegenError, CodegenErrorCode } from '../errors.js';
 import type { GenerateOptions } from '../generate.js';
 
@@ -8,7 +9,8 @@ Reads a contract module (TypeScript as it is) and writes a standalone typed clie
 
 Options:
   -o, --out <file>          the client module to write (.ts or .mts)
-      --openapi <file>      also write the OpenAPI 3.2 document (needs @ssekit/server)
+      --openapi <file>      also write the OpenAPI document of the server's endpoints
+      --openapi-version <v> 3.2 (the default) or 3.1, for tools that do not read 3.2 yet
       --export <name>       the export that holds the contract (default: the only one)
       --base <path>         where the router is mounted, for the OpenAPI paths (default: /)
       --title <text>        info.title of the OpenAPI document
@@ -30,6 +32,11 @@ export type Command =
     };
 
 const usage = (message: string) => new CodegenError(CodegenErrorCode.USAGE, message);
+
+function parseOpenApiVersion(text: string | undefined): OpenApiVersion | undefined {
+  if (text === undefined || text === '3.1' || text === '3.2') return text;
+  throw usage(`--openapi-version must be 3.1 or 3.2, not "${text}"`);
+}
 
 /**
  * Parse `ssekit` arguments.
@@ -57,10 +64,15 @@ export function parseCommand(argv: readonly string[]): Command {
   if (values.out === undefined)
     throw usage('Missing --out <file>: where to write the client module');
   if (values.check && values.watch) throw usage('--check and --watch exclude each other');
+  const openapiVersion = parseOpenApiVersion(values['openapi-version']);
+  if (openapiVersion !== undefined && values.openapi === undefined) {
+    throw usage('--openapi-version goes with --openapi <file>');
+  }
   const openapiOptions = {
     ...(values.base === undefined ? {} : { basePath: values.base }),
     ...(values.title === undefined ? {} : { title: values.title }),
     ...(values['api-version'] === undefined ? {} : { version: values['api-version'] }),
+    ...(openapiVersion === undefined ? {} : { openapiVersion }),
   };
   return {
     type: 'generate',
@@ -87,6 +99,7 @@ function parse(argv: readonly string[]) {
       base: { type: 'string' },
       title: { type: 'string' },
       'api-version': { type: 'string' },
+      'openapi-version': { type: 'string' },
       check: { type: 'boolean' },
       watch: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

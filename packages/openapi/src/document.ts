@@ -1,4 +1,6 @@
-import type { AnyContract } from '@ssekit/core';
+// The OpenAPI document of a contract's endpoints, following the URL layout the server's router
+// serves: the one builder behind the server's `{base}/openapi.json` and `ssekit generate --openapi`.
+import { type AnyContract, MAX_TOPIC_LENGTH, pascalCase } from '@ssekit/core';
 import {
   errorRef,
   errorResponses,
@@ -7,13 +9,14 @@ import {
   resumeParameters,
   resumeRefs,
 } from './components.js';
+import { buildComponentSchemas, type JsonSchema, type NamedSchema } from './json-schema.js';
 import {
-  buildComponentSchemas,
-  type JsonSchema,
-  type NamedSchema,
-  pascalCase,
-} from './json-schema.js';
-import { type ItemEntry, resetEntry, streamEndEntries, streamResponse } from './sse-items.js';
+  type ItemEntry,
+  type OpenApiVersion,
+  resetEntry,
+  streamEndEntries,
+  streamResponse,
+} from './sse-items.js';
 
 /** Options of `createOpenApiDocument`. */
 export interface OpenApiDocumentOptions {
@@ -23,11 +26,20 @@ export interface OpenApiDocumentOptions {
   title?: string;
   /** `info.version`, the version of your API. @default '1.0.0' */
   version?: string;
+  /**
+   * The OpenAPI version of the document. `'3.2'` describes each event stream as the specification
+   * does (`itemSchema`, `data` as JSON text with its `contentSchema`). `'3.1'` is for tools that do
+   * not read 3.2 yet (swagger-parser, openapi-typescript…): each stream's `schema` is one event, its
+   * `data` the parsed JSON value, with the extensions `x-ssekit-item-schema` and
+   * `x-ssekit-data-media-type` carrying what 3.1 cannot say.
+   * @default '3.2'
+   */
+  openapiVersion?: OpenApiVersion;
 }
 
-/** An OpenAPI 3.2 document, as plain JSON. */
+/** An OpenAPI 3.2 (or, when asked, 3.1) document, as plain JSON. */
 export interface OpenApiDocument {
-  openapi: '3.2.0';
+  openapi: '3.2.0' | '3.1.0';
   info: { title: string; version: string; description: string };
   tags: JsonSchema[];
   paths: Record<string, JsonSchema>;
@@ -58,12 +70,18 @@ const ERROR_STATUS = {
 const errors = (...names: (keyof typeof ERROR_STATUS)[]): JsonSchema =>
   Object.fromEntries(names.map((name) => [ERROR_STATUS[name], errorRef(name)]));
 
+/** The `openapi` field of each version's document. */
+const OPENAPI_FIELD = { '3.2': '3.2.0', '3.1': '3.1.0' } as const;
+
 /**
- * The OpenAPI 3.2 document of a contract's endpoints, following the URL layout the router serves:
+ * The OpenAPI 3.2 document of a contract's endpoints (3.1 with `openapiVersion: '3.1'`), following
+ * the URL layout the router serves:
  * `GET {base}` (all broadcast events), `GET {base}/events/{name}`, `GET` and `POST
  * {base}/streams/{name}`. Each stream is a `text/event-stream` response whose `itemSchema` has one
  * entry per event, with the JSON Schema of the event's wire form as `contentSchema`. Keys come in a
  * fixed order, so the same contract gives the same JSON.
+ *
+ * The schemas are those of the wire form, what `data` carries: an ISO string for `isoDate()`.
  *
  * @example
  * ```ts
@@ -78,6 +96,10 @@ export function createOpenApiDocument(
   options: OpenApiDocumentOptions = {},
 ): OpenApiDocument {
   const base = normalizeBase(options.basePath ?? '');
+  const version = options.openapiVersion ?? '3.2';
+  if (!Object.hasOwn(OPENAPI_FIELD, version)) {
+    throw new TypeError(`openapiVersion must be '3.1' or '3.2', not ${JSON.stringify(version)}`);
+  }
   const eventNames = Object.keys(contract.events);
   const streamNames = Object.keys(contract.streams);
 
@@ -144,10 +166,11 @@ export function createOpenApiDocument(
         ...resumeRefs(),
       ],
       responses: {
-        '200': streamResponse('The event stream.', [
-          ...eventNames.map(broadcastEntry),
-          resetEntry(),
-        ]),
+        '200': streamResponse(
+          'The event stream.',
+          [...eventNames.map(broadcastEntry), resetEntry()],
+          version,
+        ),
         ...errors('BadRequest', 'Unauthorized', 'Forbidden', 'Unavailable'),
       },
     },
@@ -169,15 +192,19 @@ export function createOpenApiDocument(
             description: 'Only events published with this topic; repeat for more.',
             style: 'form',
             explode: true,
-            schema: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 256 } },
+            schema: {
+              type: 'array',
+              items: { type: 'string', minLength: 1, maxLength: MAX_TOPIC_LENGTH },
+            },
           },
           ...resumeRefs(),
         ],
         responses: {
-          '200': streamResponse(`A stream of \`${name}\` events.`, [
-            broadcastEntry(name),
-            resetEntry(),
-          ]),
+          '200': streamResponse(
+            `A stream of \`${name}\` events.`,
+            [broadcastEntry(name), resetEntry()],
+            version,
+          ),
           ...errors('BadRequest', 'Unauthorized', 'Forbidden', 'Unavailable'),
         },
       },
@@ -206,6 +233,7 @@ export function createOpenApiDocument(
       '200': streamResponse(
         `The events of \`${name}\`, ended by \`ssekit.end\` or \`ssekit.error\`.`,
         entries,
+        version,
       ),
       ...errors('BadRequest', 'Unauthorized', 'Forbidden', 'PayloadTooLarge', 'Unavailable'),
     };
@@ -246,7 +274,7 @@ export function createOpenApiDocument(
       summary: 'This document',
       responses: {
         '200': {
-          description: 'The OpenAPI 3.2 document of these endpoints.',
+          description: `The OpenAPI ${version} document of these endpoints.`,
           content: { 'application/json': { schema: { type: 'object' } } },
         },
       },
@@ -254,7 +282,7 @@ export function createOpenApiDocument(
   };
 
   return {
-    openapi: '3.2.0',
+    openapi: OPENAPI_FIELD[version],
     info: {
       title: options.title ?? 'Server-Sent Events API',
       version: options.version ?? '1.0.0',

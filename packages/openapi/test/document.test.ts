@@ -1,11 +1,13 @@
+// The OpenAPI 3.2 document (the default): valid for a 3.2 validator, the URL layout, the event
+// streams' itemSchema, components and their names. The 3.1 form is in openapi31.test.ts.
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { defineContract, isoDate } from '@ssekit/core';
+import { createOpenApiDocument } from '@ssekit/openapi';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-// The builder lives in @ssekit/server; it is imported from its source so this test does not wait for a build.
-import { createOpenApiDocument } from '../../server/src/openapi/document.js';
-import { contract as edge } from './fixtures/edge.js';
-import { contract as market } from './fixtures/market.js';
+// codegen's fixtures: every kind of schema a contract may hold, with clashing and recursive names.
+import { contract as edge } from '../../codegen/test/fixtures/edge.js';
+import { contract as market } from '../../codegen/test/fixtures/market.js';
 
 type Json = { [key: string]: unknown };
 

@@ -1,4 +1,6 @@
-import { ControlEvent, SseErrorCode } from '@ssekit/core';
+// The parts of the document that ssekit itself defines, whatever the contract: the generic event,
+// the JSON error body, the control events' data, the error responses and the resume parameters.
+import { ControlEvent, MAX_RESUME_ID_LENGTH, SseErrorCode } from '@ssekit/core';
 import type { JsonSchema } from './json-schema.js';
 
 /** ssekit's own component names; a contract name that equals one gets a number. */
@@ -129,7 +131,7 @@ export function resumeParameters(): Record<string, JsonSchema> {
       required: false,
       description:
         'Resume after this event id: missed events that match the request are replayed first. Wins over the `lastEventId` parameter.',
-      schema: { type: 'string', maxLength: 256 },
+      schema: { type: 'string', maxLength: MAX_RESUME_ID_LENGTH },
     },
     LastEventIdQuery: {
       name: 'lastEventId',
@@ -137,7 +139,7 @@ export function resumeParameters(): Record<string, JsonSchema> {
       required: false,
       description:
         'The same as the `Last-Event-ID` header, for clients that cannot set headers (a browser `EventSource` opening a new URL).',
-      schema: { type: 'string', maxLength: 256 },
+      schema: { type: 'string', maxLength: MAX_RESUME_ID_LENGTH },
     },
   };
 }

@@ -1,3 +1,5 @@
+// The JSON Schemas of a contract's zod schemas as OpenAPI components: the wire form of each event's
+// data and each stream's input, recursive schemas split into components of their own.
 import { CODEC_META_KEY } from '@ssekit/core';
 import { z } from 'zod';
 
@@ -97,13 +99,4 @@ export function buildComponentSchemas(
       return { $ref: `${COMPONENTS}${name}` };
     },
   };
-}
-
-/** `buildLog.v2` → `BuildLogV2`: component names and operation ids from contract names. */
-export function pascalCase(name: string): string {
-  return name
-    .split(/[^A-Za-z0-9]+/)
-    .filter((word) => word !== '')
-    .map((word) => word[0]!.toUpperCase() + word.slice(1))
-    .join('');
 }
