@@ -1,7 +1,7 @@
-import type { AnyContract } from '@ssekit/core';
+import { type AnyContract, pascalCase } from '@ssekit/core';
 import { SchemaAnalyzer } from '../schema/analyze.js';
 import type { Declaration } from '../schema/ir.js';
-import { type DeclarationNames, NameRegistry, pascalCase } from '../schema/names.js';
+import { type DeclarationNames, NameRegistry } from '../schema/names.js';
 import { descriptionOf, typeOf, wireDiffers } from '../schema/print-types.js';
 import { CODEC_SOURCES, codecsUsed, printZod } from '../schema/print-zod.js';
 import { docComment, printObject, printType, propertyKey, type TsType } from '../schema/ts-type.js';

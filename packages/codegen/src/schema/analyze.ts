@@ -1,3 +1,4 @@
+import { pascalCase } from '@ssekit/core';
 import type { z } from 'zod';
 import { CodegenErrorCode, type SchemaLocation, schemaError } from '../errors.js';
 import type { Declaration, SchemaNode } from './ir.js';
@@ -10,7 +11,7 @@ import {
   templateType,
 } from './leaves.js';
 import { codecOf, mergeMeta, metaId, readMeta } from './meta.js';
-import { type DeclarationNames, type NameRegistry, pascalCase } from './names.js';
+import type { DeclarationNames, NameRegistry } from './names.js';
 import { printLengthCheck, printNumberSchema, printString, rejectChecks } from './primitives.js';
 import { raw, type TsType } from './ts-type.js';
 import { printValue } from './values.js';

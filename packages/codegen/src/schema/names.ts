@@ -3,19 +3,6 @@
  * `priceSchema`; a name that is taken gets a number (`Price2`), in the order the contract declares
  * things, so the same contract always gets the same names.
  */
-
-/** `build-log.v2` → `BuildLogV2`. Event names start with a letter, so the result is an identifier. */
-export function pascalCase(name: string): string {
-  const words = name.split(/[^A-Za-z0-9]+/).filter((w) => w !== '');
-  const text = words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
-  return /^[A-Za-z_$]/.test(text) ? text : `T${text}`;
-}
-
-export function camelCase(name: string): string {
-  const pascal = pascalCase(name);
-  return pascal[0]!.toLowerCase() + pascal.slice(1);
-}
-
 /**
  * Names the module itself uses, and the globals that its types refer to: a contract with an event
  * called `date` must not shadow `Date`.
