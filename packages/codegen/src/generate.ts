@@ -2,10 +2,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, extname, relative, resolve, sep } from 'node:path';
 import type { AnyContract } from '@ssekit/core';
 import { createOpenApiDocument, type OpenApiDocumentOptions } from '@ssekit/openapi';
-import { printClientModule } from './emit/client-module.js';
-import { formatJson, formatModule } from './emit/format.js';
 import { CodegenError, CodegenErrorCode } from './errors.js';
+import { formatJson, formatModule } from './format/layout.js';
 import { loadContract } from './load/load-contract.js';
+import { printClientModule } from './print/client-module.js';
 
 /** Options of the OpenAPI document: those of `createOpenApiDocument` of `@ssekit/openapi`. */
 export type OpenApiOptions = OpenApiDocumentOptions;

@@ -1,4 +1,5 @@
 export { type CliIo, ExitCode, runCli } from './cli/run.js';
+export { type WatchEvent, type WatchOptions, watchContract } from './cli/watch.js';
 export { CodegenError, CodegenErrorCode, type SchemaLocation } from './errors.js';
 export {
   type CheckResult,
@@ -17,4 +18,3 @@ export {
   loadContract,
 } from './load/load-contract.js';
 export { localImports } from './load/local-imports.js';
-export { type WatchEvent, type WatchOptions, watchContract } from './watch.js';

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatModule } from '../src/emit/format.js';
+import { formatModule } from '../src/format/layout.js';
 import { FIXTURES } from './utils.js';
 
 describe('formatModule', () => {

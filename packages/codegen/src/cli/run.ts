@@ -1,8 +1,8 @@
 import { relative } from 'node:path';
 import { CodegenError, CodegenErrorCode } from '../errors.js';
 import { checkGenerated, type GenerateOptions, generate } from '../generate.js';
-import { watchContract } from '../watch.js';
 import { parseCommand, USAGE } from './args.js';
+import { watchContract } from './watch.js';
 
 /** Where the CLI writes and what it may be stopped by: the process's streams and signals in `bin`. */
 export interface CliIo {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
-import { runCli } from './cli/run.js';
+import { runCli } from './run.js';
 
 // The bin of @ssekit/codegen: `ssekit generate …`. Ctrl-C ends --watch cleanly.
 const controller = new AbortController();

@@ -1,5 +1,12 @@
-import type { Declaration, SchemaNode } from './ir.js';
-import { printType, raw, type TsType, UNDEFINED, union, withoutUndefined } from './ts-type.js';
+import type { Declaration, SchemaNode } from '../analyze/ir.js';
+import {
+  printType,
+  raw,
+  type TsType,
+  UNDEFINED,
+  union,
+  withoutUndefined,
+} from '../analyze/ts-type.js';
 
 /** `output`: the decoded type code sees (`Date`); `input`: the wire type JSON carries (`string`). */
 export type TypeMode = 'output' | 'input';

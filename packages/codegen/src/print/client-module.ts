@@ -1,11 +1,17 @@
 import { type AnyContract, pascalCase } from '@ssekit/core';
-import { SchemaAnalyzer } from '../schema/analyze.js';
-import type { Declaration } from '../schema/ir.js';
-import { type DeclarationNames, NameRegistry } from '../schema/names.js';
-import { descriptionOf, typeOf, wireDiffers } from '../schema/print-types.js';
-import { CODEC_SOURCES, codecsUsed, printZod } from '../schema/print-zod.js';
-import { docComment, printObject, printType, propertyKey, type TsType } from '../schema/ts-type.js';
+import type { Declaration } from '../analyze/ir.js';
+import { type DeclarationNames, NameRegistry } from '../analyze/names.js';
+import { SchemaAnalyzer } from '../analyze/schema.js';
+import {
+  docComment,
+  printObject,
+  printType,
+  propertyKey,
+  type TsType,
+} from '../analyze/ts-type.js';
 import { printClientFactory } from './client-factory.js';
+import { descriptionOf, typeOf, wireDiffers } from './types.js';
+import { CODEC_SOURCES, codecsUsed, printZod } from './zod.js';
 
 export interface ClientModuleOptions {
   /** The contract module as the header names it, relative to the generated file (`./events.ts`). */

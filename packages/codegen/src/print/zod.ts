@@ -1,6 +1,6 @@
 import { CODEC_META_KEY } from '@ssekit/core';
-import { childrenOf, type NodeMeta, type SchemaNode, type SsekitCodec } from './ir.js';
-import { propertyKey } from './ts-type.js';
+import { childrenOf, type NodeMeta, type SchemaNode, type SsekitCodec } from '../analyze/ir.js';
+import { propertyKey } from '../analyze/ts-type.js';
 
 /** `z.describe()` for a description alone, `z.meta({ … })` when there is more (`zod/mini` checks). */
 function printMeta(meta: NodeMeta | undefined): string {

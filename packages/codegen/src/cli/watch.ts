@@ -1,8 +1,8 @@
 // `ssekit generate --watch`: regenerates when the contract module or a file it imports changes.
 import { type FSWatcher, watch as watchFs } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { type GenerateOptions, type GenerateResult, generate } from './generate.js';
-import { localImports } from './load/local-imports.js';
+import { type GenerateOptions, type GenerateResult, generate } from '../generate.js';
+import { localImports } from '../load/local-imports.js';
 
 /** One round of `--watch`: a union tagged by `type`. */
 export type WatchEvent =

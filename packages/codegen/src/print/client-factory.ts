@@ -1,4 +1,4 @@
-import type { Declaration } from '../schema/ir.js';
+import type { Declaration } from '../analyze/ir.js';
 
 /** A string literal in the repository's style (single quotes), for code inside TSDoc. */
 const quote = (text: string) => `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
