@@ -1,3 +1,4 @@
+// The one error class of @ssekit/codegen and its stable codes, shared by every stage.
 /**
  * Stable codes of `ssekit generate` failures. Scripts may branch on them; the CLI prints the message
  * and exits with the code's exit status.

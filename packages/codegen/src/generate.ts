@@ -1,7 +1,10 @@
+// The pipeline, stage by stage: load the contract module → analyze the contract → print the client
+// module → format it (and the OpenAPI document, from @ssekit/openapi); write, or check against disk.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, extname, relative, resolve, sep } from 'node:path';
 import type { AnyContract } from '@ssekit/core';
 import { createOpenApiDocument, type OpenApiDocumentOptions } from '@ssekit/openapi';
+import { analyzeContract } from './analyze/contract.js';
 import { CodegenError, CodegenErrorCode } from './errors.js';
 import { formatJson, formatModule } from './format/layout.js';
 import { loadContract } from './load/load-contract.js';
@@ -47,7 +50,7 @@ function sourceLabel(out: string, input: string): string {
  * @throws CodegenError `NO_JSON_FORM` or `NOT_PRINTABLE`, naming the event and the path.
  */
 export function generateClientModule(contract: AnyContract, options: { source: string }): string {
-  return formatModule(printClientModule(contract, options));
+  return formatModule(printClientModule(analyzeContract(contract), options));
 }
 
 /** Load the contract and compute every output file, writing nothing. */

@@ -1,3 +1,4 @@
+// @ssekit/codegen's public API: `ssekit generate` as functions, the CLI, the loader and the watcher.
 export { type CliIo, ExitCode, runCli } from './cli/run.js';
 export { type WatchEvent, type WatchOptions, watchContract } from './cli/watch.js';
 export { CodegenError, CodegenErrorCode, type SchemaLocation } from './errors.js';

@@ -1,3 +1,5 @@
+// The intermediate tree of the analyze stage: what a zod schema becomes, nodes and named
+// declarations, which print/ turns into TypeScript types and zod/mini source.
 import type { TsType } from './ts-type.js';
 
 /**

@@ -1,3 +1,5 @@
+// The analyze stage for schemas printed in one piece (literals, enums, template literals) and for
+// defaults: each with its zod/mini source and its types, or refused with the reason.
 import type { z } from 'zod';
 import { CodegenErrorCode, type SchemaLocation, schemaError } from '../errors.js';
 import { readDefault } from './computed-default.js';

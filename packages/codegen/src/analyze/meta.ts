@@ -1,3 +1,5 @@
+// The analyze stage's reading of `.describe()` and `.meta()`, and of ssekit's codec marker
+// (`isoDate()`, `bigintString()`), from zod's global registry.
 import { CODEC_META_KEY } from '@ssekit/core';
 import { z } from 'zod';
 import type { NodeMeta, SsekitCodec } from './ir.js';

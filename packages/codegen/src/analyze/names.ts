@@ -1,8 +1,7 @@
-/**
- * Names of the generated module. Every declaration takes three: `Price`, `PriceWire` and
- * `priceSchema`; a name that is taken gets a number (`Price2`), in the order the contract declares
- * things, so the same contract always gets the same names.
- */
+// Names of the generated module. Every declaration takes three: `Price`, `PriceWire` and
+// `priceSchema`; a name that is taken gets a number (`Price2`), in the order the contract declares
+// things, so the same contract always gets the same names.
+
 /**
  * Names the module itself uses, and the globals that its types refer to: a contract with an event
  * called `date` must not shadow `Date`.

@@ -1,3 +1,5 @@
+// The analyze stage for strings, numbers and their checks (lengths, bounds, formats): each check
+// printed exactly, or refused with NOT_PRINTABLE when it has no source form.
 import { z } from 'zod';
 import { CodegenErrorCode, type SchemaLocation, schemaError } from '../errors.js';
 import { CHECK_FORMATS, printStringFormat } from './string-formats.js';

@@ -1,3 +1,5 @@
+// The analyze stage's walk over one zod schema: objects, arrays, unions, recursion and the leaves,
+// into the intermediate tree (ir.ts), refusing what cannot travel in JSON or be printed.
 import { pascalCase } from '@ssekit/core';
 import type { z } from 'zod';
 import { CodegenErrorCode, type SchemaLocation, schemaError } from '../errors.js';

@@ -1,3 +1,5 @@
+// The analyze stage for zod's string formats (`z.email()`, `z.iso.datetime()`…): each printed
+// with the constructor that rebuilds it exactly, checked by rebuilding it.
 import { z } from 'zod';
 import { CodegenErrorCode, type SchemaLocation, schemaError } from '../errors.js';
 import { printRegExp, printValue, sameValue } from './values.js';

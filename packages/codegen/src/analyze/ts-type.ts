@@ -1,3 +1,5 @@
+// The small TypeScript type tree that the analyzer builds for each node, and how it prints: the
+// vocabulary that analyze/ and print/ share for the decoded and wire types.
 /**
  * A small TypeScript type tree: enough to print the decoded and wire types of a schema readably, with
  * unions flattened, `undefined` removable (what `.default()` does to an output type) and the

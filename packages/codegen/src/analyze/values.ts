@@ -1,3 +1,5 @@
+// Values as JavaScript source (defaults, literals, metadata, regular expressions): the analyzer
+// keeps them as text in the intermediate tree, and compares them to tell constant defaults.
 /**
  * Print a value as JavaScript source: what `.default()`, `z.literal()` and `.meta()` need. Covers the
  * values that survive a JSON round trip plus `Date`, `bigint` and `undefined` (defaults of codecs and

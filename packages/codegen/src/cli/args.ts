@@ -1,3 +1,4 @@
+// The command line of `ssekit`: its flags, its help text, and their parse into a command.
 import { parseArgs } from 'node:util';
 import type { OpenApiVersion } from '@ssekit/openapi';
 import { CodegenError, CodegenErrorCode } from '../errors.js';

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
+// The bin of @ssekit/codegen, built as dist/cli.js: `ssekit generate …`. Ctrl-C ends --watch cleanly.
 import { createRequire } from 'node:module';
 import { runCli } from './run.js';
 
-// The bin of @ssekit/codegen: `ssekit generate …`. Ctrl-C ends --watch cleanly.
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
 process.once('SIGTERM', () => controller.abort());

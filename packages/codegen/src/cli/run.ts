@@ -1,3 +1,5 @@
+// `ssekit` as a function: the parsed command run (write, check or watch), messages to the given
+// streams, an exit status back; the bin and tests call it.
 import { relative } from 'node:path';
 import { CodegenError, CodegenErrorCode } from '../errors.js';
 import { checkGenerated, type GenerateOptions, generate } from '../generate.js';

@@ -1,3 +1,5 @@
+// The load stage: import the contract module as it is (TypeScript through jiti) and find the
+// contract among its exports, with codes for each way that fails.
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type AnyContract, isContract } from '@ssekit/core';

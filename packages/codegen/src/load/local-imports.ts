@@ -1,3 +1,5 @@
+// The files a contract module imports by relative path, followed through: what `--watch` watches
+// besides the module itself.
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 

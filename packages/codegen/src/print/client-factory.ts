@@ -1,3 +1,5 @@
+// The print stage's last piece of the module: `createClient(options)` with the contract bound in,
+// and a TSDoc example written with the contract's own names.
 import type { Declaration } from '../analyze/ir.js';
 
 /** A string literal in the repository's style (single quotes), for code inside TSDoc. */

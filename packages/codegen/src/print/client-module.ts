@@ -1,7 +1,7 @@
-import { type AnyContract, pascalCase } from '@ssekit/core';
+// The print stage's module: the analyzed contract as the source of a standalone client module, the
+// types, the zod/mini validators, the rebuilt contract and createClient; format/ lays it out.
+import type { AnalyzedContract, EventEntry, StreamEntry } from '../analyze/contract.js';
 import type { Declaration } from '../analyze/ir.js';
-import { type DeclarationNames, NameRegistry } from '../analyze/names.js';
-import { SchemaAnalyzer } from '../analyze/schema.js';
 import {
   docComment,
   printObject,
@@ -16,25 +16,6 @@ import { CODEC_SOURCES, codecsUsed, printZod } from './zod.js';
 export interface ClientModuleOptions {
   /** The contract module as the header names it, relative to the generated file (`./events.ts`). */
   readonly source: string;
-}
-
-interface EventEntry {
-  readonly name: string;
-  readonly decl: Declaration;
-}
-
-interface StreamEntry {
-  readonly name: string;
-  readonly description: string | undefined;
-  readonly input: Declaration;
-  readonly events: readonly EventEntry[];
-}
-
-/** A declaration to be: its names are claimed before any schema is analyzed, in contract order. */
-interface Planned {
-  readonly schema: Parameters<SchemaAnalyzer['declare']>[0];
-  readonly owner: string;
-  readonly names: DeclarationNames;
 }
 
 function printNamedType(name: string, type: TsType, doc: string): string {
@@ -94,46 +75,15 @@ function printContract(events: readonly EventEntry[], streams: readonly StreamEn
 }
 
 /**
- * The source of a standalone client module for a contract: types, validators, the rebuilt contract and
+ * The source of a standalone client module for an analyzed contract: types, validators, the rebuilt contract and
  * `createClient`. It imports `zod/mini` and `@ssekit/client` only: never the contract module, never
  * all of zod, so that a browser bundle of it stays small.
  * The printer breaks the lines; `formatModule` indents them.
  */
-export function printClientModule(contract: AnyContract, options: ClientModuleOptions): string {
-  const registry = new NameRegistry();
-  const plan = (schema: Planned['schema'], owner: string, base: string): Planned => ({
-    schema,
-    owner,
-    names: registry.claim(base),
-  });
-  const eventPlans = Object.entries(contract.events).map(([name, schema]) => ({
-    name,
-    plan: plan(schema, `events.${name}`, pascalCase(name)),
-  }));
-  const streamPlans = Object.entries(contract.streams).map(([name, stream]) => ({
-    name,
-    description: stream.description,
-    input: plan(stream.input, `streams.${name}.input`, `${pascalCase(name)}Input`),
-    events: Object.entries(stream.events).map(([event, schema]) => ({
-      name: event,
-      plan: plan(
-        schema,
-        `streams.${name}.events.${event}`,
-        `${pascalCase(name)}${pascalCase(event)}`,
-      ),
-    })),
-  }));
-
-  const analyzer = new SchemaAnalyzer(registry);
-  const declare = (p: Planned) => analyzer.declare(p.schema, p.owner, p.names);
-  const events: EventEntry[] = eventPlans.map((e) => ({ name: e.name, decl: declare(e.plan) }));
-  const streams: StreamEntry[] = streamPlans.map((s) => ({
-    name: s.name,
-    description: s.description,
-    input: declare(s.input),
-    events: s.events.map((e) => ({ name: e.name, decl: declare(e.plan) })),
-  }));
-
+export function printClientModule(
+  { events, streams, declarations: analyzed }: AnalyzedContract,
+  options: ClientModuleOptions,
+): string {
   const what = new Map<Declaration, string>();
   for (const e of events) what.set(e.decl, `The data of the \`${e.name}\` event.`);
   for (const s of streams) {
@@ -150,8 +100,8 @@ export function printClientModule(contract: AnyContract, options: ClientModuleOp
     return value;
   };
 
-  const codecs = codecsUsed(analyzer.declarations.map((d) => d.node!));
-  const declarations = analyzer.declarations.map((d) =>
+  const codecs = codecsUsed(analyzed.map((d) => d.node!));
+  const declarations = analyzed.map((d) =>
     printDeclaration(d, differs, what.get(d) ?? `The recursive schema found in ${d.owner}.`),
   );
 
@@ -163,7 +113,7 @@ export function printClientModule(contract: AnyContract, options: ClientModuleOp
     'defineContract,',
     'type SseClient,',
     "} from '@ssekit/client';",
-    analyzer.declarations.length > 0 ? "import * as z from 'zod/mini';" : '',
+    analyzed.length > 0 ? "import * as z from 'zod/mini';" : '',
     '',
     ...(['isoDate', 'bigintString'] as const)
       .filter((codec) => codecs.has(codec))

@@ -1,3 +1,5 @@
+// The print stage for TypeScript types: the decoded type (`Date`) and the wire type (`string`) of
+// each node of the intermediate tree, with `.describe()` texts as TSDoc.
 import type { Declaration, SchemaNode } from '../analyze/ir.js';
 import {
   printType,

@@ -1,3 +1,5 @@
+// The print stage for validators: each node of the intermediate tree as zod/mini source, and the
+// small isoDate()/bigintString() codecs a generated module carries when it uses them.
 import { CODEC_META_KEY } from '@ssekit/core';
 import { childrenOf, type NodeMeta, type SchemaNode, type SsekitCodec } from '../analyze/ir.js';
 import { propertyKey } from '../analyze/ts-type.js';
