@@ -1,11 +1,13 @@
 import type {
   AnyContract,
+  EventSchemas,
   StreamEventData,
   StreamEventName,
   StreamInput,
   StreamName,
 } from '@ssekit/core';
 import type { Request } from 'express';
+import type { z } from 'zod';
 import type { Broker } from './broker/types.js';
 import type { EventPredicate } from './hub/connection.js';
 
@@ -68,10 +70,10 @@ export type StreamYield<TContract extends AnyContract, TName extends StreamName<
   };
 }[StreamEventName<TContract, TName>];
 
-/** What an RPC stream handler receives. */
-export interface StreamContext<TContract extends AnyContract, TName extends StreamName<TContract>> {
+/** What an RPC stream handler receives, for a stream whose decoded input is `TInput`. */
+export interface StreamHandlerContext<TInput> {
   /** The input, parsed and decoded with the stream's schema. */
-  input: StreamInput<TContract, TName>;
+  input: TInput;
   /** The id of the last event the client received, when it resumes. */
   lastEventId: string | undefined;
   /** Aborts when the client goes away, the server closes, or `sse.disconnect` matched it. */
@@ -81,10 +83,36 @@ export interface StreamContext<TContract extends AnyContract, TName extends Stre
   principal: unknown;
 }
 
-/** An RPC stream handler: an async generator of events. Return ends with `ssekit.end`, a throw with `ssekit.error`. */
-export type StreamHandler<TContract extends AnyContract, TName extends StreamName<TContract>> = (
-  context: StreamContext<TContract, TName>,
-) => AsyncIterable<StreamYield<TContract, TName>>;
+/** What the handler of the stream `TName` receives. */
+export type StreamContext<
+  TContract extends AnyContract,
+  TName extends StreamName<TContract>,
+> = StreamHandlerContext<StreamInput<TContract, TName>>;
+
+/**
+ * An RPC stream handler: an async generator of events. Return ends with `ssekit.end`, a throw with
+ * `ssekit.error`.
+ *
+ * Spelled out inside a conditional type rather than through `StreamContext` and `StreamYield`: a
+ * resolved conditional type carries no alias, so a wrong yield's error shows on its first line the
+ * events and fields the handler may yield (`data: { text: string }`), not
+ * `StreamHandler<Contract<{ … ZodObject … }>, "buildLog">`. Both spellings are the same type.
+ */
+export type StreamHandler<TContract extends AnyContract, TName extends StreamName<TContract>> =
+  [StreamInput<TContract, TName>, TContract['streams'][TName]['events']] extends [
+    infer TInput,
+    infer TEvents extends EventSchemas,
+  ]
+    ? (context: StreamHandlerContext<TInput>) => AsyncIterable<
+        {
+          [TEvent in keyof TEvents & string]: {
+            event: TEvent;
+            data: z.output<TEvents[TEvent]>;
+            id?: string;
+          };
+        }[keyof TEvents & string]
+      >
+    : never;
 
 /** One handler per stream of the contract. */
 export type StreamHandlers<TContract extends AnyContract> = {
