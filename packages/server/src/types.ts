@@ -98,21 +98,20 @@ export type StreamContext<
  * events and fields the handler may yield (`data: { text: string }`), not
  * `StreamHandler<Contract<{ … ZodObject … }>, "buildLog">`. Both spellings are the same type.
  */
-export type StreamHandler<TContract extends AnyContract, TName extends StreamName<TContract>> =
-  [StreamInput<TContract, TName>, TContract['streams'][TName]['events']] extends [
-    infer TInput,
-    infer TEvents extends EventSchemas,
-  ]
-    ? (context: StreamHandlerContext<TInput>) => AsyncIterable<
-        {
-          [TEvent in keyof TEvents & string]: {
-            event: TEvent;
-            data: z.output<TEvents[TEvent]>;
-            id?: string;
-          };
-        }[keyof TEvents & string]
-      >
-    : never;
+export type StreamHandler<TContract extends AnyContract, TName extends StreamName<TContract>> = [
+  StreamInput<TContract, TName>,
+  TContract['streams'][TName]['events'],
+] extends [infer TInput, infer TEvents extends EventSchemas]
+  ? (context: StreamHandlerContext<TInput>) => AsyncIterable<
+      {
+        [TEvent in keyof TEvents & string]: {
+          event: TEvent;
+          data: z.output<TEvents[TEvent]>;
+          id?: string;
+        };
+      }[keyof TEvents & string]
+    >
+  : never;
 
 /** One handler per stream of the contract. */
 export type StreamHandlers<TContract extends AnyContract> = {
