@@ -70,14 +70,21 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * `BENCH_CPU_PROF=<dir>`: every server writes a V8 CPU profile (`.cpuprofile`, for Chrome DevTools
+ * or speedscope) into that folder when it stops. Keep the folder out of git.
+ */
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
+
 /** Start the bundle of `src/servers/<script>` and wait for its hello line. */
 export async function startServer(
   script: string,
   env: Readonly<Record<string, string>> = {},
   timeoutMs = 30_000,
 ): Promise<ServerProcess> {
+  const profile = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
   const child = spawnNode(
-    ['--expose-gc', `${OUT_DIR}/servers/${script.replace(/\.ts$/, '.js')}`],
+    ['--expose-gc', ...profile, `${OUT_DIR}/servers/${script.replace(/\.ts$/, '.js')}`],
     false,
     env,
   );
@@ -110,6 +117,12 @@ export async function startServer(
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (CPU_PROF_DIR) {
+        // A profile is written on a normal exit only: end stdin (the server exits) and give it time.
+        child.stdin?.end();
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+        if (child.exitCode !== null || child.signalCode !== null) return;
+      }
       child.kill('SIGKILL');
       await exited;
     },
@@ -148,6 +161,12 @@ export function startLoadgen(): LoadgenProcess {
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (CPU_PROF_DIR) {
+        // A profile is written on a normal exit only: end stdin (the server exits) and give it time.
+        child.stdin?.end();
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+        if (child.exitCode !== null || child.signalCode !== null) return;
+      }
       child.kill('SIGKILL');
       await exited;
     },

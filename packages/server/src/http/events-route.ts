@@ -119,6 +119,7 @@ export async function handleEvents(
     return;
   }
 
+  startStream(res, ctx.retryMs);
   const conn = new SseConnection({
     res,
     filter: sharedFilter(query.events, query.topics),
@@ -136,7 +137,6 @@ export async function handleEvents(
     done();
   });
   res.on('error', ignore);
-  startStream(res, ctx.retryMs);
   releaseRoutingState(req, res);
   await ctx.hub.add(conn, query.lastEventId);
 }

@@ -1,6 +1,7 @@
 // One open broadcast connection: the response it writes to, its filter and access predicate, its
 // replay cursor, and the accounting of what it has not sent yet. The hub decides what goes into it.
 import type { ServerResponse } from 'node:http';
+import { type BodyWriter, bodyWriter } from '../http/body-writer.js';
 import type { ReplayCursor } from '../resume/cursor.js';
 import type { SubscriptionFilter } from './filter.js';
 
@@ -30,6 +31,8 @@ export class SseConnection {
   cursor: ReplayCursor | undefined;
   /** When the last byte was written, for heartbeats. */
   lastWriteAt = Date.now();
+  /** Where its bytes go: the socket of a plain HTTP/1.1 response, else the response. */
+  readonly #body: BodyWriter;
 
   constructor(options: {
     res: ServerResponse;
@@ -43,6 +46,8 @@ export class SseConnection {
     this.predicate = options.predicate;
     this.principal = options.principal;
     this.ip = options.ip;
+    // The head is out (`startStream`): the writer can tell which way the body may go.
+    this.#body = bodyWriter(options.res);
   }
 
   /** The group key: equal filters share buffers, except when a predicate makes the connection unique. */
@@ -52,7 +57,12 @@ export class SseConnection {
 
   /** Bytes accepted by `write` but not yet handed to the kernel (the response's and the socket's). */
   get bufferedBytes(): number {
-    return this.res.writableLength;
+    return this.#body.bufferedBytes;
+  }
+
+  /** Whether more than `limit` bytes wait to be sent; cheap enough for every connection every tick. */
+  holdsMoreThan(limit: number): boolean {
+    return this.#body.holdsMoreThan(limit);
   }
 
   get writable(): boolean {
@@ -61,23 +71,16 @@ export class SseConnection {
 
   /** Write one chunk. Returns the bytes written (0 when the connection is gone). */
   write(chunk: string | Buffer, now: number = Date.now()): number {
-    if (!this.writable) return 0;
-    this.res.write(chunk);
+    const res = this.res;
+    if (this.state.type === 'closed' || res.destroyed || res.writableEnded) return 0;
+    this.#body.write(chunk);
     this.lastWriteAt = now;
     return typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
   }
 
   /** Resolves once at most `highWaterBytes` are unsent, or the connection is gone. */
   drained(highWaterBytes: number): Promise<void> {
-    if (this.res.writableLength <= highWaterBytes || !this.writable) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        this.res.off('drain', done);
-        this.res.off('close', done);
-        resolve();
-      };
-      this.res.on('drain', done);
-      this.res.on('close', done);
-    });
+    if (!this.writable) return Promise.resolve();
+    return this.#body.drained(highWaterBytes);
   }
 }

@@ -316,7 +316,7 @@ export class Hub {
    * never closes a connection that keeps up, however large the batch.)
    */
   #write(conn: SseConnection, chunk: string | Buffer, now: number = Date.now()): number {
-    if (conn.state.type === 'live' && conn.bufferedBytes > this.#options.maxBufferedBytes) {
+    if (conn.state.type === 'live' && conn.holdsMoreThan(this.#options.maxBufferedBytes)) {
       this.#options.stats.slowCloses += 1;
       this.#close(conn);
       return 0;

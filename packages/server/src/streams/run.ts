@@ -6,6 +6,7 @@ import {
   toSseError,
 } from '@ssekit/core';
 import type { Request, Response } from 'express';
+import { bodyWriter } from '../http/body-writer.js';
 import type { SseServerStats } from '../hub/stats.js';
 import type { SseServerBaseOptions, StreamHandler } from '../types.js';
 import { encodeStreamYield } from './encode-yield.js';
@@ -34,6 +35,8 @@ export async function runStream(options: {
   maxEventBytes: number;
 }): Promise<void> {
   const { contract, name, res, signal, stats } = options;
+  // The head is out (`startStream`): the writer can tell which way the body may go.
+  const body = bodyWriter(res);
   let pending = '';
   let scheduled = false;
 
@@ -42,19 +45,9 @@ export async function runStream(options: {
     if (pending === '' || res.destroyed || res.writableEnded) return;
     const chunk = Buffer.from(pending);
     pending = '';
-    res.write(chunk);
+    body.write(chunk);
     stats.bytesWritten += chunk.length;
   };
-  const drained = (): Promise<void> =>
-    new Promise((resolve) => {
-      const done = () => {
-        res.off('drain', done);
-        res.off('close', done);
-        resolve();
-      };
-      res.on('drain', done);
-      res.on('close', done);
-    });
 
   let ending: string;
   try {
@@ -77,9 +70,9 @@ export async function runStream(options: {
         setImmediate(flush);
       }
       // Backpressure: a generator faster than the client waits instead of filling memory.
-      if (res.writableLength > options.maxBufferedBytes) {
+      if (body.holdsMoreThan(options.maxBufferedBytes)) {
         flush();
-        await drained();
+        await body.drained(options.maxBufferedBytes);
       }
     }
     ending = encodeEndEvent();
