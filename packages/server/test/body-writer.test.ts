@@ -2,8 +2,11 @@
 // chunks on the socket itself, elsewhere through `res.write`. Read with a raw socket and a strict
 // chunked decoder: the framing holds, the response ends with its last chunk, and the connection
 // stays usable for the next request; a wrapped `res.write` (compression) and HTTP/1.0 keep theirs.
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import { defineContract } from '@ssekit/core';
+import { createSseServer } from '@ssekit/server';
 import type { RequestHandler } from 'express';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -143,5 +146,46 @@ describe('the body of a broadcast stream on the wire', () => {
     const body = text.slice(text.indexOf('\r\n\r\n') + 4);
     expect(body.startsWith('retry:')).toBe(true);
     expect(seqsOf(body)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+});
+
+describe('HTTP/2 (the compatibility API), through res.write', () => {
+  it('events arrive, and a client that stops reading is closed at maxBufferedBytes', async () => {
+    const sse = createSseServer(contract, { maxBufferedBytes: 256 * 1024 });
+    // The router alone on node:http2 (h2c): express's own request objects need HTTP/1.
+    const server = http2.createServer((req, res) => {
+      const rest = req.url.replace(/^\/sse/, '');
+      req.url = rest.startsWith('/') ? rest : `/${rest}`;
+      sse.router(req as never, res as never, () => res.writeHead(404).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    try {
+      const reader = session.request({ ':path': '/sse?events=tick' });
+      let text = '';
+      reader.setEncoding('utf8');
+      reader.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      await waitFor(() => sse.stats().connections === 1, 'the stream to open');
+      sse.publish('tick', { seq: 1, pad: PAD });
+      await waitFor(() => text.includes('"seq":1,'), 'the first event over HTTP/2');
+
+      // Stop reading: HTTP/2 flow control then holds the bytes on the server side.
+      reader.pause();
+      reader.removeAllListeners('data');
+      const big = 'x'.repeat(32 * 1024);
+      for (let seq = 2; seq < 200 && sse.stats().slowCloses === 0; seq++) {
+        sse.publish('tick', { seq, pad: big });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await waitFor(() => sse.stats().slowCloses === 1, 'the slow HTTP/2 stream to be closed');
+      await waitFor(() => sse.stats().connections === 0, 'the connection to be gone');
+    } finally {
+      session.destroy();
+      await sse.close({ graceMs: 0 });
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

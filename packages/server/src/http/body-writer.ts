@@ -65,11 +65,16 @@ export function bodyWriter(res: ServerResponse): BodyWriter {
 /** Through `res.write`: HTTP/2, HTTP/1.0, wrapped responses. */
 class ResponseBody implements BodyWriter {
   readonly #res: ServerResponse;
+  /**
+   * Below this limit the exact count is always read. HTTP/2's compatibility response has no
+   * `writableNeedDrain`: there the shortcut never applies.
+   */
   readonly #highWaterMark: number;
 
   constructor(res: ServerResponse) {
     this.#res = res;
-    this.#highWaterMark = res.writableHighWaterMark;
+    this.#highWaterMark =
+      typeof res.writableNeedDrain === 'boolean' ? res.writableHighWaterMark : Infinity;
   }
 
   write(chunk: string | Buffer): void {
