@@ -1,3 +1,6 @@
+// Every server the bench measures (CONTENDERS): its script, label and packages, and the batched
+// baseline that the report's ratios are against.
+
 /** The contenders: a server script each, and the packages whose versions the report lists. */
 export interface ContenderInfo {
   readonly id: string;

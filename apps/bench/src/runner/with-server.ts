@@ -1,3 +1,5 @@
+// One server process per measurement: `withServer` starts a contender's server, runs a scenario
+// against it and stops it; a crash or an unavailable contender becomes the cell it reports.
 import type { ServerHello } from '../shared/protocol.js';
 import type { ContenderInfo } from './contenders.js';
 import { startServer } from './processes.js';
