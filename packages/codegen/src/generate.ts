@@ -11,6 +11,8 @@ export interface OpenApiOptions {
   basePath?: string;
   title?: string;
   version?: string;
+  /** The OpenAPI version to write. @default '3.2.0' */
+  openApiVersion?: '3.2.0' | '3.1.0';
 }
 
 /** What builds the OpenAPI document: `createOpenApiDocument` of `@ssekit/server`. */
@@ -26,7 +28,7 @@ export interface GenerateOptions {
   readonly openapi?: string | undefined;
   /** The export that holds the contract. @default the one contract the module exports */
   readonly exportName?: string | undefined;
-  /** `basePath`, `title` and `version` of the OpenAPI document. */
+  /** `basePath`, `title`, `version` and `openApiVersion` of the OpenAPI document. */
   readonly openapiOptions?: OpenApiOptions | undefined;
   /** Builds the OpenAPI document. @default `createOpenApiDocument` of `@ssekit/server` */
   readonly createOpenApiDocument?: OpenApiBuilder | undefined;

@@ -215,6 +215,28 @@ describe('the ssekit bin', { timeout: 120_000 }, () => {
     expect(check.code).toBe(0);
   });
 
+  it('--openapi-version 3.1 writes the 3.1 form, and a bad version is a usage error', async () => {
+    const { Validator } = await import('@seriousme/openapi-schema-validator');
+    await using p = await project();
+    const result = await runSsekit(
+      [...GENERATE, '--openapi', 'openapi.json', '--base', '/sse', '--openapi-version', '3.1'],
+      p.dir,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const document = JSON.parse(await p.read('openapi.json'));
+    expect(document.openapi).toBe('3.1.0');
+    const stream =
+      document.paths['/sse/events/quote'].get.responses['200'].content['text/event-stream'];
+    expect(stream.schema.type).toBe('array');
+    expect(await new Validator().validate(document)).toEqual({ valid: true });
+    const bad = await runSsekit(
+      [...GENERATE, '--openapi', 'o.json', '--openapi-version', '3.0'],
+      p.dir,
+    );
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--openapi-version must be 3.2 or 3.1');
+  });
+
   it('prints help and its version', async () => {
     const help = await runSsekit(['--help'], PACKAGE_DIR);
     expect(help).toMatchObject({ code: 0 });

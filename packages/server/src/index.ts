@@ -18,6 +18,7 @@ export {
   createOpenApiDocument,
   type OpenApiDocument,
   type OpenApiDocumentOptions,
+  type OpenApiVersion,
 } from './openapi/document.js';
 export {
   type CursorStep,

@@ -8,11 +8,12 @@ Reads a contract module (TypeScript as it is) and writes a standalone typed clie
 
 Options:
   -o, --out <file>          the client module to write (.ts or .mts)
-      --openapi <file>      also write the OpenAPI 3.2 document (needs @ssekit/server)
+      --openapi <file>      also write the OpenAPI document (needs @ssekit/server)
       --export <name>       the export that holds the contract (default: the only one)
       --base <path>         where the router is mounted, for the OpenAPI paths (default: /)
       --title <text>        info.title of the OpenAPI document
       --api-version <text>  info.version of the OpenAPI document
+      --openapi-version <v> 3.2 (default) or 3.1, for tools that do not read 3.2 yet
       --check               write nothing; exit 1 when a file is stale
       --watch               regenerate whenever the contract or a file it imports changes
   -h, --help                show this help
@@ -57,10 +58,21 @@ export function parseCommand(argv: readonly string[]): Command {
   if (values.out === undefined)
     throw usage('Missing --out <file>: where to write the client module');
   if (values.check && values.watch) throw usage('--check and --watch exclude each other');
+  const openApiVersion = values['openapi-version'];
+  if (openApiVersion !== undefined && !['3.1', '3.2', '3.1.0', '3.2.0'].includes(openApiVersion)) {
+    throw usage(`--openapi-version must be 3.2 or 3.1, not "${openApiVersion}"`);
+  }
   const openapiOptions = {
     ...(values.base === undefined ? {} : { basePath: values.base }),
     ...(values.title === undefined ? {} : { title: values.title }),
     ...(values['api-version'] === undefined ? {} : { version: values['api-version'] }),
+    ...(openApiVersion === undefined
+      ? {}
+      : {
+          openApiVersion: openApiVersion.startsWith('3.1')
+            ? ('3.1.0' as const)
+            : ('3.2.0' as const),
+        }),
   };
   return {
     type: 'generate',
@@ -87,6 +99,7 @@ function parse(argv: readonly string[]) {
       base: { type: 'string' },
       title: { type: 'string' },
       'api-version': { type: 'string' },
+      'openapi-version': { type: 'string' },
       check: { type: 'boolean' },
       watch: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

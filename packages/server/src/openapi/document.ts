@@ -13,7 +13,15 @@ import {
   type NamedSchema,
   pascalCase,
 } from './json-schema.js';
-import { type ItemEntry, resetEntry, streamEndEntries, streamResponse } from './sse-items.js';
+import {
+  type ItemEntry,
+  type OpenApiVersion,
+  resetEntry,
+  streamEndEntries,
+  streamResponse,
+} from './sse-items.js';
+
+export type { OpenApiVersion } from './sse-items.js';
 
 /** Options of `createOpenApiDocument`. */
 export interface OpenApiDocumentOptions {
@@ -23,11 +31,18 @@ export interface OpenApiDocumentOptions {
   title?: string;
   /** `info.version`, the version of your API. @default '1.0.0' */
   version?: string;
+  /**
+   * The OpenAPI version to write. 3.2 describes an event stream as it is (`itemSchema`, each event's
+   * `data` a string of JSON with its `contentSchema`). 3.1 is for the tools that do not read 3.2 yet
+   * (`@apidevtools/swagger-parser`, `openapi-typescript`, most generators): each stream becomes an
+   * array schema of its events, with `data` described parsed. @default '3.2.0'
+   */
+  openApiVersion?: OpenApiVersion;
 }
 
-/** An OpenAPI 3.2 document, as plain JSON. */
+/** An OpenAPI 3.2 (or, on request, 3.1) document, as plain JSON. */
 export interface OpenApiDocument {
-  openapi: '3.2.0';
+  openapi: OpenApiVersion;
   info: { title: string; version: string; description: string };
   tags: JsonSchema[];
   paths: Record<string, JsonSchema>;
@@ -78,6 +93,7 @@ export function createOpenApiDocument(
   options: OpenApiDocumentOptions = {},
 ): OpenApiDocument {
   const base = normalizeBase(options.basePath ?? '');
+  const openApiVersion = options.openApiVersion ?? '3.2.0';
   const eventNames = Object.keys(contract.events);
   const streamNames = Object.keys(contract.streams);
 
@@ -144,10 +160,11 @@ export function createOpenApiDocument(
         ...resumeRefs(),
       ],
       responses: {
-        '200': streamResponse('The event stream.', [
-          ...eventNames.map(broadcastEntry),
-          resetEntry(),
-        ]),
+        '200': streamResponse(
+          'The event stream.',
+          [...eventNames.map(broadcastEntry), resetEntry()],
+          openApiVersion,
+        ),
         ...errors('BadRequest', 'Unauthorized', 'Forbidden', 'Unavailable'),
       },
     },
@@ -174,10 +191,11 @@ export function createOpenApiDocument(
           ...resumeRefs(),
         ],
         responses: {
-          '200': streamResponse(`A stream of \`${name}\` events.`, [
-            broadcastEntry(name),
-            resetEntry(),
-          ]),
+          '200': streamResponse(
+            `A stream of \`${name}\` events.`,
+            [broadcastEntry(name), resetEntry()],
+            openApiVersion,
+          ),
           ...errors('BadRequest', 'Unauthorized', 'Forbidden', 'Unavailable'),
         },
       },
@@ -206,6 +224,7 @@ export function createOpenApiDocument(
       '200': streamResponse(
         `The events of \`${name}\`, ended by \`ssekit.end\` or \`ssekit.error\`.`,
         entries,
+        openApiVersion,
       ),
       ...errors('BadRequest', 'Unauthorized', 'Forbidden', 'PayloadTooLarge', 'Unavailable'),
     };
@@ -246,7 +265,7 @@ export function createOpenApiDocument(
       summary: 'This document',
       responses: {
         '200': {
-          description: 'The OpenAPI 3.2 document of these endpoints.',
+          description: `The OpenAPI ${openApiVersion.slice(0, 3)} document of these endpoints.`,
           content: { 'application/json': { schema: { type: 'object' } } },
         },
       },
@@ -254,7 +273,7 @@ export function createOpenApiDocument(
   };
 
   return {
-    openapi: '3.2.0',
+    openapi: openApiVersion,
     info: {
       title: options.title ?? 'Server-Sent Events API',
       version: options.version ?? '1.0.0',

@@ -75,13 +75,62 @@ export const streamEndEntries = (): ItemEntry[] => [
   },
 ];
 
-/** A `200` response that is an event stream with this item schema. */
-export function streamResponse(description: string, entries: readonly ItemEntry[]): JsonSchema {
+/**
+ * One entry for an OpenAPI 3.1 document, which has no `itemSchema`: `data` is described parsed (the
+ * event's schema itself), since 3.1 tools (openapi-typescript, swagger-parser) read a schema there
+ * and drop `contentSchema`. The wire form is still one line of JSON text: the description says so.
+ */
+function decodedItem(entry: ItemEntry): JsonSchema {
+  const required = entry.idRequired ? ['event', 'data', 'id'] : ['event', 'data'];
+  return {
+    type: 'object',
+    title: entry.event,
+    ...(entry.description === undefined ? {} : { description: entry.description }),
+    required,
+    properties: {
+      event: { type: 'string', const: entry.event },
+      id: {
+        type: 'string',
+        description: 'The event id: send it back as `Last-Event-ID` to resume after it.',
+      },
+      data: {
+        description:
+          'Sent as one line of JSON text in the `data:` field; this is that JSON parsed.',
+        allOf: [entry.data],
+      },
+    },
+  };
+}
+
+/** Which OpenAPI version a document is written for. */
+export type OpenApiVersion = '3.2.0' | '3.1.0';
+
+/**
+ * A `200` response that is an event stream with these events. OpenAPI 3.2 describes it with
+ * `itemSchema`; 3.1 has none, so there the stream is a `schema` of type array, one item per event,
+ * with `x-ssekit-stream: 'sse'` saying that the items arrive as Server-Sent Events.
+ */
+export function streamResponse(
+  description: string,
+  entries: readonly ItemEntry[],
+  version: OpenApiVersion = '3.2.0',
+): JsonSchema {
+  const content =
+    version === '3.2.0'
+      ? { itemSchema: itemSchema(entries) }
+      : {
+          schema: {
+            type: 'array',
+            description: 'The stream, one item per Server-Sent Event (`text/event-stream`).',
+            items: { oneOf: entries.map(decodedItem) },
+          },
+          'x-ssekit-stream': 'sse',
+        };
   return {
     description,
     headers: {
       'Cache-Control': { schema: { type: 'string', const: 'no-cache, no-transform' } },
     },
-    content: { 'text/event-stream': { itemSchema: itemSchema(entries) } },
+    content: { 'text/event-stream': content },
   };
 }
