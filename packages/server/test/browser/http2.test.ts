@@ -12,10 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineContract } from '@ssekit/core';
 import { launchChromium, quietPeriod, waitFor } from '@ssekit/test-kit';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createSseServer } from '../../src/index.js';
+
+type Browser = Awaited<ReturnType<typeof launchChromium>>;
+type Page = Awaited<ReturnType<Awaited<ReturnType<Browser['newContext']>>['newPage']>>;
 
 const contract = defineContract({ events: { note: z.object({ text: z.string() }) } });
 
