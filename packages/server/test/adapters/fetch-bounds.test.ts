@@ -60,7 +60,9 @@ describe('sse.fetch under the buffer bounds', () => {
 
   it('closes the readers furthest behind once all queues together pass maxTotalBufferedBytes', async () => {
     await using target = await startHono({
-      maxBufferedBytes: 8 * 1024 * 1024,
+      // Far above what one reader's queue gathers between two budget checks (one second), so that
+      // the total, not the per-connection bound, closes them.
+      maxBufferedBytes: 128 * 1024 * 1024,
       maxTotalBufferedBytes: 512 * 1024,
       heartbeatMs: null,
     });
