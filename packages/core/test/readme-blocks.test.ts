@@ -47,6 +47,14 @@ declare const sse: SseServer<typeof contract>;`,
 const app = express();`,
   streams: `import type { StreamHandlers } from '@ssekit/server';
 declare const streams: StreamHandlers<typeof contract>;`,
+  fetchStreams: `import type { StreamHandlers } from '@ssekit/server';
+declare const streams: StreamHandlers<typeof contract, Request>;`,
+  runtimes: `declare const Bun: {
+  serve(options: { port?: number; idleTimeout?: number; fetch(request: Request, server: unknown): Promise<Response> }): unknown;
+};
+declare const Deno: {
+  serve(options: { port?: number }, handler: (request: Request, info: unknown) => Promise<Response>): unknown;
+};`,
   orders: `import { z } from 'zod';
 const order = z.object({ symbol: z.string(), qty: z.int() });
 declare const book: { fill(o: z.infer<typeof order>): { id: string; symbol: string; qty: number } };`,

@@ -1,3 +1,6 @@
+export type { NodeHandler, NodeRequest } from './adapters/express.js';
+export type { FetchHandler } from './adapters/fetch.js';
+export type { NodeResponse } from './adapters/node-sink.js';
 export { MemoryBroker, type MemoryBrokerOptions, memoryBroker } from './broker/memory.js';
 export type {
   Broker,
@@ -37,6 +40,7 @@ export type {
   AuthorizeRequest,
   AuthorizeResult,
   ErrorContext,
+  FetchHandlerOptions,
   SseServerBaseOptions,
   SseServerOptions,
   StreamContext,

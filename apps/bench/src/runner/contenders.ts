@@ -77,6 +77,16 @@ export const CONTENDERS: readonly ContenderInfo[] = [
     description: 'createSseServer, in-memory broker, validation on, express router',
     pending: true,
   },
+  {
+    id: 'ssekit-fetch',
+    label: 'ssekit, sse.fetch on Node',
+    script: 'ssekit.ts',
+    packages: ['@ssekit/server', '@ssekit/core', '@hono/node-server', 'zod-workspace'],
+    description:
+      'the same server through its Fetch API handler, on node:http via @hono/node-server getRequestListener',
+    pending: true,
+    env: { SSEKIT_BENCH_ADAPTER: 'fetch' },
+  },
 ];
 
 /** Ratios in the report are against this contender. */

@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 /** The body of one started response: what the hub and RPC streams write through. */
 export interface BodyWriter {
   /** Write one chunk (a `Buffer` may be shared by many responses: it is framed once for all). */
-  write(chunk: string | Buffer): void;
+  write(chunk: string | Uint8Array): void;
   /** Bytes accepted by `write` but not yet handed to the kernel. */
   readonly bufferedBytes: number;
   /**
@@ -20,9 +20,9 @@ export interface BodyWriter {
 
 const CRLF = Buffer.from('\r\n');
 /** Each shared buffer's chunk framing, built once per tick for all the responses it goes to. */
-const framed = new WeakMap<Buffer, Buffer>();
+const framed = new WeakMap<Uint8Array, Buffer>();
 
-function frameChunk(chunk: string | Buffer): Buffer {
+function frameChunk(chunk: string | Uint8Array): Buffer {
   if (typeof chunk === 'string') {
     return Buffer.from(`${Buffer.byteLength(chunk).toString(16)}\r\n${chunk}\r\n`);
   }
@@ -77,7 +77,7 @@ class ResponseBody implements BodyWriter {
       typeof res.writableNeedDrain === 'boolean' ? res.writableHighWaterMark : Infinity;
   }
 
-  write(chunk: string | Buffer): void {
+  write(chunk: string | Uint8Array): void {
     this.#res.write(chunk);
   }
 
@@ -108,7 +108,7 @@ class SocketBody implements BodyWriter {
     this.#highWaterMark = socket.writableHighWaterMark;
   }
 
-  write(chunk: string | Buffer): void {
+  write(chunk: string | Uint8Array): void {
     if (chunk.length === 0) return; // an empty chunk would end the body
     this.#socket.write(frameChunk(chunk));
   }

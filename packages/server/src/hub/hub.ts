@@ -1,6 +1,8 @@
 // The fan-out hub: every event from the broker passes here once per tick; it builds one buffer per
 // subscription set and writes it once per connection, replays resuming connections page by page, and
 // keeps unsent bytes bounded per connection and in total.
+import { Buffer } from 'node:buffer';
+import { setImmediate } from 'node:timers';
 import { encodeComment, encodeEvent, encodeResetEvent } from '@ssekit/core';
 import type { Broker, BrokerEvent, ResetReason } from '../broker/types.js';
 import { type CursorStep, ReplayCursor } from '../resume/cursor.js';
@@ -397,7 +399,7 @@ export class Hub {
 
   #close(conn: SseConnection): void {
     this.remove(conn);
-    conn.res.destroy();
+    conn.sink.destroy();
   }
 
   #enqueue(events: readonly BrokerEvent[]): void {

@@ -1,3 +1,7 @@
+// Runs one RPC stream: pulls the handler's yields, validates and frames each, and writes them to the
+// stream's sink under backpressure, whatever transport carries it.
+import { Buffer } from 'node:buffer';
+import { setImmediate } from 'node:timers';
 import {
   type AnyContract,
   encodeEndEvent,
@@ -5,8 +9,7 @@ import {
   encodeEvent,
   toSseError,
 } from '@ssekit/core';
-import type { Request, Response } from 'express';
-import { bodyWriter } from '../http/body-writer.js';
+import type { SseSink } from '../hub/sink.js';
 import type { SseServerStats } from '../hub/stats.js';
 import type { SseServerBaseOptions, StreamHandler } from '../types.js';
 import { encodeStreamYield } from './encode-yield.js';
@@ -22,30 +25,29 @@ const FLUSH_BYTES = 64 * 1024;
 export async function runStream(options: {
   contract: AnyContract;
   name: string;
-  handler: StreamHandler<AnyContract, string>;
+  handler: StreamHandler<AnyContract, string, unknown>;
   input: unknown;
   lastEventId: string | undefined;
   principal: unknown;
-  req: Request;
-  res: Response;
+  /** The adapter's own request (express's `req`, or the Fetch `Request`), handed to the handler. */
+  req: unknown;
+  sink: SseSink;
   signal: AbortSignal;
   stats: SseServerStats;
   serverOptions: SseServerBaseOptions;
   maxBufferedBytes: number;
   maxEventBytes: number;
 }): Promise<void> {
-  const { contract, name, res, signal, stats } = options;
-  // The head is out (`startStream`): the writer can tell which way the body may go.
-  const body = bodyWriter(res);
+  const { contract, name, sink, signal, stats } = options;
   let pending = '';
   let scheduled = false;
 
   const flush = (): void => {
     scheduled = false;
-    if (pending === '' || res.destroyed || res.writableEnded) return;
+    if (pending === '' || !sink.writable) return;
     const chunk = Buffer.from(pending);
     pending = '';
-    body.write(chunk);
+    sink.write(chunk);
     stats.bytesWritten += chunk.length;
   };
 
@@ -70,9 +72,9 @@ export async function runStream(options: {
         setImmediate(flush);
       }
       // Backpressure: a generator faster than the client waits instead of filling memory.
-      if (body.holdsMoreThan(options.maxBufferedBytes)) {
+      if (sink.holdsMoreThan(options.maxBufferedBytes)) {
         flush();
-        await body.drained(options.maxBufferedBytes);
+        await sink.drained(0);
       }
     }
     ending = encodeEndEvent();
@@ -85,8 +87,8 @@ export async function runStream(options: {
       ending = encodeErrorEvent(sse.toJSON());
     }
   }
-  if (signal.aborted || res.destroyed) return;
+  if (signal.aborted || sink.closed) return;
   pending += ending;
   flush();
-  res.end();
+  sink.end();
 }
