@@ -7,6 +7,7 @@ import { createOpenApiDocument } from '@ssekit/server';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { startTestServer } from './utils.js';
 
 const contract = defineContract({
   events: {
@@ -92,5 +93,24 @@ describe('the OpenAPI 3.1 document', () => {
       .responses['200'].content['text/event-stream'];
     expect(stream.itemSchema).toBeDefined();
     await expect(SwaggerParser.validate(structuredClone(current) as never)).rejects.toThrow();
+  });
+
+  it('is served at {base}/openapi.json?version=3.1; another version is a 400 with a stable code', async () => {
+    await using server = await startTestServer(contract, {
+      openapi: 'public',
+      streams: {
+        orderFills: async function* () {
+          yield { event: 'done', data: { filledQty: 0, at: new Date() } };
+        },
+      },
+    });
+    const v31 = await fetch(`${server.url}/openapi.json?version=3.1`);
+    expect(v31.status).toBe(200);
+    expect(await v31.json()).toEqual(document);
+    const v32 = await (await fetch(`${server.url}/openapi.json`)).json();
+    expect(v32.openapi).toBe('3.2.0');
+    const bad = await fetch(`${server.url}/openapi.json?version=3.0`);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
   });
 });

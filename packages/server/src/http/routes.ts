@@ -1,7 +1,7 @@
 // The URL layout of every adapter: which route a method and a path (below the mount point) name, and
 // the answer to one request. express and the Fetch handler both call `answerRequest`, nothing else.
 import { SseError, SseErrorCode } from '@ssekit/core';
-import { createOpenApiDocument } from '../openapi/document.js';
+import { createOpenApiDocument, type OpenApiVersion } from '../openapi/document.js';
 import { authorizeRequest } from './access.js';
 import { type RouteContext, refuse } from './context.js';
 import { planEvents } from './events-route.js';
@@ -44,9 +44,22 @@ function decodeName(name: string): string {
   }
 }
 
-/** `GET {base}/openapi.json`: behind `authorize` unless `openapi` is `'public'`; built once per path. */
+/** `?version=` of the OpenAPI route: 3.2 unless asked for 3.1. */
+function openApiVersionOf(params: URLSearchParams): OpenApiVersion {
+  const asked = params.getAll('version');
+  if (asked.length === 0) return '3.2.0';
+  if (asked.length === 1 && (asked[0] === '3.1' || asked[0] === '3.1.0')) return '3.1.0';
+  if (asked.length === 1 && (asked[0] === '3.2' || asked[0] === '3.2.0')) return '3.2.0';
+  throw new SseError(SseErrorCode.BAD_REQUEST, 'version must be 3.2 or 3.1');
+}
+
+/**
+ * `GET {base}/openapi.json` (`?version=3.1` for the 3.1 form): behind `authorize` unless `openapi`
+ * is `'public'`; built once per path and version.
+ */
 async function answerOpenApi(ctx: RouteContext, incoming: IncomingRequest): Promise<Answer> {
   const openapi = ctx.options.openapi ?? 'authorized';
+  let openApiVersion: OpenApiVersion;
   try {
     if (openapi === false) {
       throw new SseError(SseErrorCode.BAD_REQUEST, 'No OpenAPI document is served here', {
@@ -56,14 +69,16 @@ async function answerOpenApi(ctx: RouteContext, incoming: IncomingRequest): Prom
     if (openapi === 'authorized') {
       await authorizeRequest(ctx.options, incoming.native, { type: 'openapi' });
     }
+    openApiVersion = openApiVersionOf(incoming.params);
   } catch (error) {
     return refuse(ctx, error);
   }
   const basePath = incoming.basePath;
-  let json = ctx.documents.get(basePath);
+  const key = `${openApiVersion} ${basePath}`;
+  let json = ctx.documents.get(key);
   if (json === undefined) {
-    json = JSON.stringify(createOpenApiDocument(ctx.contract, { basePath }));
-    if (ctx.documents.size < 16) ctx.documents.set(basePath, json);
+    json = JSON.stringify(createOpenApiDocument(ctx.contract, { basePath, openApiVersion }));
+    if (ctx.documents.size < 16) ctx.documents.set(key, json);
   }
   return jsonAnswer(200, json);
 }
