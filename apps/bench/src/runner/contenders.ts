@@ -13,6 +13,8 @@ export interface ContenderInfo {
   readonly pending?: boolean;
   /** Environment of its server process: how a scenario picks a variant of one server script. */
   readonly env?: Readonly<Record<string, string>>;
+  /** The runtime of its server process. @default 'node' */
+  readonly runtime?: 'node' | 'bun';
 }
 
 export const CONTENDERS: readonly ContenderInfo[] = [
@@ -86,6 +88,17 @@ export const CONTENDERS: readonly ContenderInfo[] = [
       'the same server through its Fetch API handler, on node:http via @hono/node-server getRequestListener',
     pending: true,
     env: { SSEKIT_BENCH_ADAPTER: 'fetch' },
+  },
+  {
+    id: 'ssekit-bun',
+    label: 'ssekit, sse.fetch on Bun',
+    script: 'ssekit.ts',
+    packages: ['@ssekit/server', '@ssekit/core', '@hono/node-server', 'zod-workspace'],
+    description:
+      "the same Fetch handler run by Bun (the npm package's binary), on Bun's node:http through getRequestListener (memory after Bun.gc(true))",
+    pending: true,
+    env: { SSEKIT_BENCH_ADAPTER: 'fetch' },
+    runtime: 'bun',
   },
 ];
 

@@ -23,7 +23,7 @@ export async function withServer<TCell extends Cell>(
   if (known !== undefined) return { contender: contender.id, status: 'unavailable', note: known };
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
-    server = await startServer(contender.script, contender.env);
+    server = await startServer(contender.script, contender.env, undefined, contender.runtime);
     if (server.hello.type === 'unavailable') {
       unavailable.set(contender.id, server.hello.reason);
       return { contender: contender.id, status: 'unavailable', note: server.hello.reason };
