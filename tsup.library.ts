@@ -10,4 +10,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'es2022',
+  // Keep `node:buffer`, not `buffer`: Deno resolves Node's built-ins only with the prefix.
+  removeNodeProtocol: false,
 });
