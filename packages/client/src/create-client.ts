@@ -1,6 +1,8 @@
 import type { AnyContract } from '@ssekit/core';
 import { AsyncQueue } from './async-queue.js';
 import { BroadcastConnection } from './broadcast/broadcast-connection.js';
+import { sharePlatform } from './share/messages.js';
+import { TabShare } from './share/tab-share.js';
 import { RpcStream } from './stream/rpc-stream.js';
 import type {
   ClientOptions,
@@ -33,13 +35,19 @@ export function createClient<TContract extends AnyContract>(
   options: ClientOptions,
 ): SseClient<TContract> {
   const statusListeners = new Set<(status: ClientStatus) => void>();
-  const broadcast = new BroadcastConnection(contract, {
-    ...options,
-    onStatus: (status) => {
-      options.onStatus?.(status);
-      for (const listener of [...statusListeners]) listener(status);
+  // Without Web Locks or BroadcastChannel (Node), `shareAcrossTabs` means a connection of its own.
+  const platform = options.shareAcrossTabs ? sharePlatform() : undefined;
+  const broadcast = new BroadcastConnection(
+    contract,
+    {
+      ...options,
+      onStatus: (status) => {
+        options.onStatus?.(status);
+        for (const listener of [...statusListeners]) listener(status);
+      },
     },
-  });
+    platform ? new TabShare(platform, options) : undefined,
+  );
   const streams = new Set<RpcStream>();
 
   return {

@@ -68,6 +68,18 @@ export interface ClientOptions {
    * capped at this. @default 30_000
    */
   maxRetryMs?: number;
+  /**
+   * Share one SSE connection between the tabs (and clients) of an origin that use the same `url`.
+   * The tabs elect one holder with Web Locks; it opens one connection with the union of every tab's
+   * subscriptions and passes its events, undecoded, over a `BroadcastChannel`; each tab decodes,
+   * validates and dedupes them by id as it does its own. When the holder's tab closes, another tab
+   * takes over and resumes from the oldest id any tab has seen: nothing lost, nothing twice. Status
+   * and connection errors are the shared connection's. The holder's `headers`, `fetch` and
+   * `withCredentials` make the request. RPC streams are not shared. Where Web Locks or
+   * `BroadcastChannel` is missing (Node), the client opens its own connection.
+   * @default false
+   */
+  shareAcrossTabs?: boolean;
 }
 
 /** Options of one subscription. */
