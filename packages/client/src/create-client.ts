@@ -1,8 +1,6 @@
 import type { AnyContract } from '@ssekit/core';
 import { AsyncQueue } from './async-queue.js';
 import { BroadcastConnection } from './broadcast/broadcast-connection.js';
-import { sharePlatform } from './share/messages.js';
-import { TabShare } from './share/tab-share.js';
 import { RpcStream } from './stream/rpc-stream.js';
 import type {
   ClientOptions,
@@ -35,8 +33,8 @@ export function createClient<TContract extends AnyContract>(
   options: ClientOptions,
 ): SseClient<TContract> {
   const statusListeners = new Set<(status: ClientStatus) => void>();
-  // Without Web Locks or BroadcastChannel (Node), `shareAcrossTabs` means a connection of its own.
-  const platform = options.shareAcrossTabs ? sharePlatform() : undefined;
+  // Without Web Locks or BroadcastChannel (Node), `shareAcrossTabs` gives nothing: an own connection.
+  const share = options.shareAcrossTabs?.(options);
   const broadcast = new BroadcastConnection(
     contract,
     {
@@ -46,7 +44,7 @@ export function createClient<TContract extends AnyContract>(
         for (const listener of [...statusListeners]) listener(status);
       },
     },
-    platform ? new TabShare(platform, options) : undefined,
+    share,
   );
   const streams = new Set<RpcStream>();
 

@@ -2,7 +2,7 @@
 // crash (the holder included) while events flow, against the real client and a real server. The
 // tabs live in one Node process; Web Locks and the BroadcastChannel are an in-memory model of the
 // browser's (FIFO per sender and receiver, random delays; a crash frees a tab's locks at once).
-import { createClient, type SseClient } from '@ssekit/client';
+import { createClient, type SseClient, shareAcrossTabs } from '@ssekit/client';
 import { defineContract, isoDate } from '@ssekit/core';
 import { nextTurn, quietPeriod } from '@ssekit/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -183,7 +183,7 @@ async function runModel(seed: number, steps: number): Promise<void> {
     globals.BroadcastChannel = function FakeChannel(name: string) {
       return bus.open(tab, name);
     };
-    const client = createClient(contract, { url: server.url, shareAcrossTabs: true });
+    const client = createClient(contract, { url: server.url, shareAcrossTabs });
     tabs.push({ tab, client });
     return tabs.length - 1;
   };
@@ -284,7 +284,7 @@ describe('shareAcrossTabs without Web Locks (Node)', () => {
     expect(globals.navigator).toBeUndefined();
     await using server = await startTestServer(contract, {});
     const received: number[] = [];
-    const client = createClient(contract, { url: server.url, shareAcrossTabs: true });
+    const client = createClient(contract, { url: server.url, shareAcrossTabs });
     client.subscribe('price', (p) => received.push(p.price), { topic: 'A' });
     await waitFor(() => client.status === 'open', 'the client to open');
     expect(server.sse.stats().connections).toBe(1);

@@ -10,10 +10,9 @@ import {
 import { openSource, type TopicMessageEvent } from '../connect/open-source.js';
 import { probeRefusal } from '../connect/probe.js';
 import { joinUrl } from '../connect/url.js';
-import type { TabShare } from '../share/tab-share.js';
 import { reconnectDelayMs } from '../transport/backoff.js';
 import type { EventSourceLike } from '../transport/types.js';
-import type { ClientOptions, ClientStatus, ResetInfo } from '../types.js';
+import type { ClientOptions, ClientStatus, ResetInfo, TabShareLike } from '../types.js';
 import { type Plan, planOf } from './plan.js';
 import { isNewer, oldestOf } from './position.js';
 
@@ -73,9 +72,9 @@ export class BroadcastConnection {
   #resetMerged = false;
 
   /** Set with `shareAcrossTabs`: connections go through the tab that holds the shared one. */
-  readonly #share: TabShare | undefined;
+  readonly #share: TabShareLike | undefined;
 
-  constructor(contract: AnyContract, options: ClientOptions, share?: TabShare) {
+  constructor(contract: AnyContract, options: ClientOptions, share?: TabShareLike) {
     this.#contract = contract;
     this.#options = options;
     this.#share = share;

@@ -2,8 +2,8 @@
 // the holder with Web Locks, talks over a BroadcastChannel, and opens `SharedSource`s for the client.
 import type { FilterEntry } from '../broadcast/plan.js';
 import type { EventSourceLike } from '../transport/types.js';
-import type { ClientOptions } from '../types.js';
-import { type ShareMessage, type SharePlatform, shareName } from './messages.js';
+import type { ClientOptions, TabShareLike } from '../types.js';
+import { type ShareMessage, type SharePlatform, shareName, sharePlatform } from './messages.js';
 import { ShareHolder } from './share-holder.js';
 import { SharedSource, type SourceLink } from './shared-source.js';
 
@@ -29,7 +29,7 @@ function randomId(): string {
  * tab. Each client also holds a lock of its own for its lifetime, so that the holder learns when a
  * tab went away without a word (its requests are dropped from the filter).
  */
-export class TabShare implements SourceLink {
+export class TabShare implements SourceLink, TabShareLike {
   readonly #platform: SharePlatform;
   readonly #options: ClientOptions;
   readonly #name: string;
@@ -200,4 +200,24 @@ export class TabShare implements SourceLink {
     held.holder.close();
     this.#releaseLock?.();
   }
+}
+
+/**
+ * Share one SSE connection between the tabs of an origin: pass this function as the
+ * `shareAcrossTabs` option of `createClient`. The tabs elect one holder with Web Locks; it opens one
+ * connection with the union of every tab's subscriptions and posts its events, undecoded, on a
+ * `BroadcastChannel`; each tab decodes, validates and dedupes them by id as it does its own. When
+ * the holder's tab closes, another takes over and resumes from the oldest id any tab has seen.
+ * Returns `undefined` (the client opens its own connection) where Web Locks or `BroadcastChannel` is
+ * missing, as in Node.
+ *
+ * @example
+ * ```ts
+ * import { shareAcrossTabs } from '@ssekit/client';
+ * const client = createClient({ url: '/sse', shareAcrossTabs });
+ * ```
+ */
+export function shareAcrossTabs(options: ClientOptions): TabShare | undefined {
+  const platform = sharePlatform();
+  return platform ? new TabShare(platform, options) : undefined;
 }

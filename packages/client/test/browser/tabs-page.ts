@@ -3,7 +3,7 @@
  * or without `shareAcrossTabs`), `price` subscriptions per topic, and what they received on
  * `window.ssekitTabs` for the test to read.
  */
-import { createClient, type SseClient } from '../../src/index.js';
+import { createClient, type SseClient, shareAcrossTabs } from '../../src/index.js';
 import { contract } from './contract.js';
 
 export interface TabState {
@@ -55,7 +55,7 @@ const api: TabApi = {
   open({ share, topics }) {
     client = createClient(contract, {
       url: '/sse',
-      shareAcrossTabs: share,
+      shareAcrossTabs: share ? shareAcrossTabs : undefined,
       onStatus: (status) => {
         state.status = status;
         state.statuses.push(status);

@@ -1,6 +1,7 @@
 // The React variant's entry (`/react`): a snapshot, one client shared by every tab of the origin
 // (`shareAcrossTabs`), and the App rendered in StrictMode.
 import '../styles.css';
+import { shareAcrossTabs } from '@ssekit/client';
 import { createElement as h, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { Snapshot } from '../../api.js';
@@ -23,7 +24,7 @@ const snapshot = await fetchSnapshot();
 const client = createClient({
   url: '/sse',
   lastEventId: snapshot.lastEventId,
-  shareAcrossTabs: true,
+  shareAcrossTabs,
   onError: (error) => console.warn(`ssekit: ${error.code}: ${error.message}`),
   // The server could not resume (it restarted with an in-memory log): start from a fresh snapshot.
   onReset: () => {
