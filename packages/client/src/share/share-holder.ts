@@ -1,8 +1,6 @@
 // The shared connection, in the tab that holds the lock: every tab's request merged into one filter,
 // one real connection resuming from the oldest position any tab needs, its frames posted undecoded.
-
-import type { SseError } from '@ssekit/core';
-import { ControlEvent, SseErrorCode } from '@ssekit/core';
+import { ControlEvent, type SseError, SseErrorCode } from '@ssekit/core';
 import { type FilterEntry, type Plan, planOf } from '../broadcast/plan.js';
 import { isNewer, oldestOf } from '../broadcast/position.js';
 import { errorOf, ReadyState } from '../connect/connection-error.js';

@@ -1,20 +1,10 @@
-// `shareAcrossTabs`: one client's side of the connection shared by the tabs of an origin. It elects
-// the holder with Web Locks, talks over a BroadcastChannel, and opens `SharedSource`s for the client.
-import type { FilterEntry } from '../broadcast/plan.js';
+// `shareAcrossTabs`: one client's side of the connection shared by the tabs of an origin. It
+// elects the holder with Web Locks, talks over a BroadcastChannel, opens the client's sources.
 import type { EventSourceLike } from '../transport/types.js';
 import type { ClientOptions, TabShareLike } from '../types.js';
 import { type ShareMessage, type SharePlatform, shareName, sharePlatform } from './messages.js';
 import { ShareHolder } from './share-holder.js';
 import { SharedSource, type SourceLink } from './shared-source.js';
-
-/** What the broadcast connection asks for when it opens a connection through the share. */
-export interface SharedRequest {
-  /** The URL this tab would have opened on its own (for `source.url`). */
-  readonly url: string;
-  readonly filter: readonly FilterEntry[];
-  /** Where to resume from, as for an own connection. */
-  readonly lastEventId: string | undefined;
-}
 
 function randomId(): string {
   const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
@@ -67,7 +57,7 @@ export class TabShare implements SourceLink, TabShareLike {
   }
 
   /** Open a connection of this client through the share. */
-  open(request: SharedRequest): EventSourceLike {
+  open(request: Parameters<TabShareLike['open']>[0]): EventSourceLike {
     return new SharedSource({
       id: `${this.#clientId}:${++this.#nextSource}`,
       url: request.url,
