@@ -24,6 +24,7 @@ export default defineConfig({
       '@ssekit/codegen': src('codegen'),
       '@ssekit/trpc': src('trpc'),
       '@ssekit/redis': src('redis'),
+      '@ssekit/react': src('react'),
       '@ssekit/test-kit': fileURLToPath(
         new URL('./packages/test-kit/src/index.ts', import.meta.url),
       ),
