@@ -41,10 +41,12 @@ export type {
   AuthorizeResult,
   ErrorContext,
   FetchHandlerOptions,
+  RouterRequest,
   SseServerBaseOptions,
   SseServerOptions,
   StreamContext,
   StreamHandler,
+  StreamHandlerContext,
   StreamHandlers,
   StreamYield,
 } from './types.js';

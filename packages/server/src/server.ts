@@ -10,7 +10,6 @@ import {
   SseError,
   SseErrorCode,
 } from '@ssekit/core';
-import type { Request as ExpressRequest } from 'express';
 import { createNodeHandler, type NodeHandler } from './adapters/express.js';
 import { createFetchHandler, type FetchHandler } from './adapters/fetch.js';
 import { MemoryBroker } from './broker/memory.js';
@@ -21,7 +20,12 @@ import { resolveBufferBounds } from './hub/bounds.js';
 import { Hub } from './hub/hub.js';
 import type { SseSink } from './hub/sink.js';
 import { createStats, type SseServerStats } from './hub/stats.js';
-import type { SseServerBaseOptions, SseServerOptions, StreamHandlers } from './types.js';
+import type {
+  RouterRequest,
+  SseServerBaseOptions,
+  SseServerOptions,
+  StreamHandlers,
+} from './types.js';
 
 /** Options of `publish`. */
 export interface PublishOptions {
@@ -42,7 +46,7 @@ export interface CloseOptions {
 export interface SseServer<
   TContract extends AnyContract,
   TBroker extends Broker = MemoryBroker,
-  TRequest = ExpressRequest,
+  TRequest = RouterRequest,
 > {
   /**
    * The express adapter: mount it where the SSE endpoints live, `app.use('/sse', sse.router)`. A
@@ -111,7 +115,7 @@ export interface SseServer<
 export function createSseServer<
   TContract extends AnyContract,
   TBroker extends Broker = MemoryBroker,
-  TRequest = ExpressRequest,
+  TRequest = RouterRequest,
 >(
   contract: TContract,
   options: SseServerOptions<TContract, TRequest> & { broker?: TBroker },

@@ -11,6 +11,13 @@ import type { z } from 'zod';
 import type { Broker } from './broker/types.js';
 import type { EventPredicate } from './hub/connection.js';
 
+/**
+ * The request that `sse.router` hands to `authorize` and to stream handlers: express's `Request`
+ * (under plain `node:http` or `node:http2`, the request with the same fields). Its own name, so that
+ * types and errors print `RouterRequest`, not `Request<ParamsDictionary, any, any, ParsedQs, …>`.
+ */
+export interface RouterRequest extends ExpressRequest {}
+
 /** What `authorize` is asked about: a union tagged by `type`. */
 export type AuthorizeRequest =
   | {
@@ -75,7 +82,7 @@ export type StreamYield<TContract extends AnyContract, TName extends StreamName<
  * the request of the adapter the stream came through: express's `Request` on `sse.router` (the
  * default), the Fetch `Request` on `sse.fetch`.
  */
-export interface StreamHandlerContext<TInput, TRequest = ExpressRequest> {
+export interface StreamHandlerContext<TInput, TRequest = RouterRequest> {
   /** The input, parsed and decoded with the stream's schema. */
   input: TInput;
   /** The id of the last event the client received, when it resumes. */
@@ -92,7 +99,7 @@ export interface StreamHandlerContext<TInput, TRequest = ExpressRequest> {
 export type StreamContext<
   TContract extends AnyContract,
   TName extends StreamName<TContract>,
-  TRequest = ExpressRequest,
+  TRequest = RouterRequest,
 > = StreamHandlerContext<StreamInput<TContract, TName>, TRequest>;
 
 /**
@@ -107,7 +114,7 @@ export type StreamContext<
 export type StreamHandler<
   TContract extends AnyContract,
   TName extends StreamName<TContract>,
-  TRequest = ExpressRequest,
+  TRequest = RouterRequest,
 > = [StreamInput<TContract, TName>, TContract['streams'][TName]['events']] extends [
   infer TInput,
   infer TEvents extends EventSchemas,
@@ -124,7 +131,7 @@ export type StreamHandler<
   : never;
 
 /** One handler per stream of the contract. */
-export type StreamHandlers<TContract extends AnyContract, TRequest = ExpressRequest> = {
+export type StreamHandlers<TContract extends AnyContract, TRequest = RouterRequest> = {
   [TName in StreamName<TContract>]: StreamHandler<TContract, TName, TRequest>;
 };
 
@@ -142,7 +149,7 @@ export type ErrorContext =
  * Fetch `Request` for `sse.fetch` (Hono, Next.js, Bun, Deno), or as the union of both when one
  * server serves through both adapters.
  */
-export interface SseServerBaseOptions<TRequest = ExpressRequest> {
+export interface SseServerBaseOptions<TRequest = RouterRequest> {
   /**
    * Where events are logged and read back. The default keeps a replay log in memory; pass
    * `redisBroker(…)` from `@ssekit/redis` to share one log between processes.
@@ -237,7 +244,7 @@ export interface FetchHandlerOptions {
 /** `streams` is required exactly when the contract has streams. */
 export type SseServerOptions<
   TContract extends AnyContract,
-  TRequest = ExpressRequest,
+  TRequest = RouterRequest,
 > = SseServerBaseOptions<TRequest> &
   ([StreamName<TContract>] extends [never]
     ? { streams?: Record<string, never> }
