@@ -35,6 +35,7 @@ case "${1:-}" in
     install_pnpm
     need_root_apt redis-server redis-server
     need_root_apt chromium chromium
+    need_root_apt openssl openssl
     pnpm install --frozen-lockfile
     exec pnpm check
     ;;

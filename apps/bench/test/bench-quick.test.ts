@@ -39,6 +39,8 @@ test('pnpm bench --quick runs every contender and writes a report', () => {
     'tRPC',
     'express-zod-api',
     'ssekit',
+    'ssekit, sse.fetch on Node',
+    'ssekit, sse.fetch on Bun',
   ]) {
     expect(report).toContain(contender);
   }

@@ -215,29 +215,31 @@ describe('the ssekit bin', { timeout: 120_000 }, () => {
     expect(check.code).toBe(0);
   });
 
-  it('--openapi-version 3.1 writes the 3.1 form; a version it does not know is a usage error', async () => {
+  it('--openapi-version 3.1 writes the 3.1 form, and a bad version is a usage error', async () => {
+    const { Validator } = await import('@seriousme/openapi-schema-validator');
     await using p = await project();
-    const args = [...GENERATE, '--openapi', 'openapi.json', '--openapi-version', '3.1'];
-    const result = await runSsekit(args, p.dir);
+    const args = [...GENERATE, '--openapi', 'openapi.json', '--base', '/sse'];
+    const result = await runSsekit([...args, '--openapi-version', '3.1'], p.dir);
     expect(result.code, result.stderr).toBe(0);
     const document = JSON.parse(await p.read('openapi.json'));
     expect(document.openapi).toBe('3.1.0');
-    expect(await p.read('openapi.json')).toContain('"x-ssekit-item-schema": true');
-    expect((await runSsekit([...args, '--check'], p.dir)).code).toBe(0);
+    const stream =
+      document.paths['/sse/events/quote'].get.responses['200'].content['text/event-stream'];
+    expect(stream.schema.type).toBe('array');
+    expect(await new Validator().validate(document)).toEqual({ valid: true });
+    const fresh = await runSsekit([...args, '--openapi-version', '3.1', '--check'], p.dir);
+    expect(fresh.code).toBe(0);
     // The 3.2 document differs, so the 3.1 file on disk is stale for it.
-    const stale = await runSsekit([...GENERATE, '--openapi', 'openapi.json', '--check'], p.dir);
-    expect(stale.code).toBe(1);
-    const wrong = await runSsekit(
+    expect((await runSsekit([...args, '--check'], p.dir)).code).toBe(1);
+    const bad = await runSsekit(
       [...GENERATE, '--openapi', 'o.json', '--openapi-version', '3.0'],
       p.dir,
     );
-    expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain(
-      'ssekit: --openapi-version must be 3.1 or 3.2, not "3.0" [USAGE]',
-    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--openapi-version must be 3.2 or 3.1, not "3.0" [USAGE]');
     const alone = await runSsekit([...GENERATE, '--openapi-version', '3.1'], p.dir);
     expect(alone.code).toBe(2);
-    expect(alone.stderr).toContain('ssekit: --openapi-version goes with --openapi <file> [USAGE]');
+    expect(alone.stderr).toContain('--openapi-version goes with --openapi <file> [USAGE]');
   });
 
   it('prints help and its version', async () => {

@@ -1,3 +1,6 @@
+// SseError, its stable codes and its JSON form (4xx bodies, `ssekit.error` events), with the
+// conversions both ends use: any thrown value → SseError, and that JSON → SseError on a client.
+
 /**
  * Stable error codes. They are part of the public API: clients branch on them, so a code is never
  * renamed and its meaning never changes. The README lists each with the HTTP status it travels with.

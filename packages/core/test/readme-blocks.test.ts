@@ -6,14 +6,29 @@
 //   <!-- @ssekit-doc: prelude contract, dom -->  the block is a fragment: the named preludes below
 //                                                are put before it (imports and declared names)
 //   <!-- @ssekit-doc: run -->                    the block is a complete program: it must exit 0
+//   <!-- @ssekit-doc: run bun; prelude runtimes --> a complete server for Bun or Deno: bundled, run
+//                                                under that runtime with PORT set, and it must
+//                                                serve a `price` event at /sse/events/price
 // The README's `// events.ts` block is the contract module that other blocks import as
 // './events.js'; './events.client.js' stands for the module `ssekit generate` writes from it.
-import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { freePort, waitFor } from '@ssekit/test-kit';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { RUNTIMES } from '../../server/test/adapters/targets.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -47,6 +62,15 @@ declare const sse: SseServer<typeof contract>;`,
 const app = express();`,
   streams: `import type { StreamHandlers } from '@ssekit/server';
 declare const streams: StreamHandlers<typeof contract>;`,
+  fetchStreams: `import type { StreamHandlers } from '@ssekit/server';
+declare const streams: StreamHandlers<typeof contract, Request>;`,
+  runtimes: `declare const Bun: {
+  serve(options: { port?: number; idleTimeout?: number; fetch(request: Request, server: unknown): Promise<Response> }): unknown;
+};
+declare const Deno: {
+  serve(options: { port?: number }, handler: (request: Request, info: unknown) => Promise<Response>): unknown;
+  env: { get(name: string): string | undefined };
+};`,
   orders: `import { z } from 'zod';
 const order = z.object({ symbol: z.string(), qty: z.int() });
 declare const book: { fill(o: z.infer<typeof order>): { id: string; symbol: string; qty: number } };`,
@@ -68,6 +92,8 @@ interface Block {
   readonly code: string;
   readonly preludes: string[];
   readonly run: boolean;
+  /** A server to run under Bun or Deno. */
+  readonly runtime: 'bun' | 'deno' | undefined;
 }
 
 function readmes(): string[] {
@@ -89,7 +115,10 @@ function extractBlocks(readme: string): Block[] {
   const blocks: Block[] = [];
   for (let i = 0; i < lines.length; i++) {
     if (lines[i]?.trim() !== '```ts') continue;
-    const marker = (lines[i - 1] ?? '').match(/^<!-- @ssekit-doc: (.*) -->$/)?.[1] ?? '';
+    const full = (lines[i - 1] ?? '').match(/^<!-- @ssekit-doc: (.*) -->$/)?.[1] ?? '';
+    // `run bun; prelude runtimes`: a runtime server, with its preludes after the semicolon.
+    const runtime = full.match(/^run (bun|deno)(?:;|$)/)?.[1] as 'bun' | 'deno' | undefined;
+    const marker = runtime ? full.replace(/^run (bun|deno);?\s*/, '') : full;
     const start = i + 1;
     let end = start;
     while (end < lines.length && lines[end]?.trim() !== '```') end++;
@@ -107,6 +136,7 @@ function extractBlocks(readme: string): Block[] {
       code: lines.slice(start, end).join('\n'),
       preludes,
       run: marker === 'run',
+      runtime,
     });
     i = end;
   }
@@ -238,4 +268,83 @@ describe('README code blocks', () => {
       expect(stdout, `${block.readme}:${block.line}`).not.toBe('');
     }
   }, 120_000);
+
+  for (const runtime of ['bun', 'deno'] as const) {
+    it(`the ${runtime} server of the README runs under ${runtime} and serves events`, async () => {
+      const servers = blocks.filter((b) => b.runtime === runtime);
+      expect(servers.length).toBe(1);
+      writeProject(blocks);
+      const block = servers[0]!;
+      const { binary, args } = RUNTIMES[runtime];
+      if (!existsSync(binary)) {
+        throw new Error(
+          `${runtime} is missing at ${binary}: run \`pnpm install\` at the repository root (it is a devDependency of @ssekit/server)`,
+        );
+      }
+      const dir = mkdtempSync(join(tmpdir(), `ssekit-readme-${runtime}-`));
+      const file = join(dir, 'server.mjs');
+      await build({
+        entryPoints: [join(workDir, fileOf(block))],
+        bundle: true,
+        format: 'esm',
+        platform: 'neutral',
+        mainFields: ['module', 'main'],
+        tsconfig: join(workDir, 'tsconfig.json'),
+        external: ['node:*'],
+        outfile: file,
+        logLevel: 'error',
+      });
+      const port = await freePort();
+      const child = spawn(binary, args(file), {
+        cwd: dir,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, PORT: String(port), NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
+      });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      try {
+        let text = '';
+        await waitFor(
+          async () => {
+            const controller = new AbortController();
+            const timer = setTimeout(() => controller.abort(), 2_000);
+            try {
+              const response = await fetch(`http://127.0.0.1:${port}/sse/events/price?topic=AAPL`, {
+                headers: { authorization: 'Bearer demo' },
+                signal: controller.signal,
+              });
+              const reader = response.body!.getReader();
+              const decoder = new TextDecoder();
+              while (!text.includes('event: price')) {
+                const { value, done } = await reader.read();
+                if (done) break;
+                text += decoder.decode(value, { stream: true });
+              }
+              await reader.cancel();
+              return text.includes('event: price');
+            } catch {
+              return false;
+            } finally {
+              clearTimeout(timer);
+            }
+          },
+          {
+            message: `a price from the ${runtime} server of ${block.readme}:${block.line}`,
+            timeoutMs: 30_000,
+            intervalMs: 200,
+          },
+        ).catch((error: Error) => {
+          throw new Error(`${error.message}\n${stderr}`);
+        });
+        expect(text).toMatch(/\nevent: price\n/);
+        expect(text).toMatch(/\ntopic: AAPL\n/);
+        expect(text).toMatch(/\ndata: \{"symbol":"AAPL","price":191\.2,"at":"\d{4}-/);
+      } finally {
+        child.kill('SIGKILL');
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 90_000);
+  }
 });

@@ -18,6 +18,8 @@ import {
   streamResponse,
 } from './sse-items.js';
 
+export type { OpenApiVersion } from './sse-items.js';
+
 /** Options of `createOpenApiDocument`. */
 export interface OpenApiDocumentOptions {
   /** Where the router is mounted, such as `/sse`. @default '' (the root) */
@@ -27,19 +29,17 @@ export interface OpenApiDocumentOptions {
   /** `info.version`, the version of your API. @default '1.0.0' */
   version?: string;
   /**
-   * The OpenAPI version of the document. `'3.2'` describes each event stream as the specification
-   * does (`itemSchema`, `data` as JSON text with its `contentSchema`). `'3.1'` is for tools that do
-   * not read 3.2 yet (swagger-parser, openapi-typescript…): each stream's `schema` is one event, its
-   * `data` the parsed JSON value, with the extensions `x-ssekit-item-schema` and
-   * `x-ssekit-data-media-type` carrying what 3.1 cannot say.
-   * @default '3.2'
+   * The OpenAPI version to write. 3.2 describes an event stream as it is (`itemSchema`, each event's
+   * `data` a string of JSON with its `contentSchema`). 3.1 is for the tools that do not read 3.2 yet
+   * (`@apidevtools/swagger-parser`, `openapi-typescript`, most generators): each stream becomes an
+   * array schema of its events, with `data` described parsed. @default '3.2.0'
    */
-  openapiVersion?: OpenApiVersion;
+  openApiVersion?: OpenApiVersion;
 }
 
-/** An OpenAPI 3.2 (or, when asked, 3.1) document, as plain JSON. */
+/** An OpenAPI 3.2 (or, on request, 3.1) document, as plain JSON. */
 export interface OpenApiDocument {
-  openapi: '3.2.0' | '3.1.0';
+  openapi: OpenApiVersion;
   info: { title: string; version: string; description: string };
   tags: JsonSchema[];
   paths: Record<string, JsonSchema>;
@@ -70,18 +70,12 @@ const ERROR_STATUS = {
 const errors = (...names: (keyof typeof ERROR_STATUS)[]): JsonSchema =>
   Object.fromEntries(names.map((name) => [ERROR_STATUS[name], errorRef(name)]));
 
-/** The `openapi` field of each version's document. */
-const OPENAPI_FIELD = { '3.2': '3.2.0', '3.1': '3.1.0' } as const;
-
 /**
- * The OpenAPI 3.2 document of a contract's endpoints (3.1 with `openapiVersion: '3.1'`), following
- * the URL layout the router serves:
+ * The OpenAPI 3.2 document of a contract's endpoints, following the URL layout the router serves:
  * `GET {base}` (all broadcast events), `GET {base}/events/{name}`, `GET` and `POST
  * {base}/streams/{name}`. Each stream is a `text/event-stream` response whose `itemSchema` has one
  * entry per event, with the JSON Schema of the event's wire form as `contentSchema`. Keys come in a
  * fixed order, so the same contract gives the same JSON.
- *
- * The schemas are those of the wire form, what `data` carries: an ISO string for `isoDate()`.
  *
  * @example
  * ```ts
@@ -96,10 +90,7 @@ export function createOpenApiDocument(
   options: OpenApiDocumentOptions = {},
 ): OpenApiDocument {
   const base = normalizeBase(options.basePath ?? '');
-  const version = options.openapiVersion ?? '3.2';
-  if (!Object.hasOwn(OPENAPI_FIELD, version)) {
-    throw new TypeError(`openapiVersion must be '3.1' or '3.2', not ${JSON.stringify(version)}`);
-  }
+  const openApiVersion = options.openApiVersion ?? '3.2.0';
   const eventNames = Object.keys(contract.events);
   const streamNames = Object.keys(contract.streams);
 
@@ -169,7 +160,7 @@ export function createOpenApiDocument(
         '200': streamResponse(
           'The event stream.',
           [...eventNames.map(broadcastEntry), resetEntry()],
-          version,
+          openApiVersion,
         ),
         ...errors('BadRequest', 'Unauthorized', 'Forbidden', 'Unavailable'),
       },
@@ -203,7 +194,7 @@ export function createOpenApiDocument(
           '200': streamResponse(
             `A stream of \`${name}\` events.`,
             [broadcastEntry(name), resetEntry()],
-            version,
+            openApiVersion,
           ),
           ...errors('BadRequest', 'Unauthorized', 'Forbidden', 'Unavailable'),
         },
@@ -233,7 +224,7 @@ export function createOpenApiDocument(
       '200': streamResponse(
         `The events of \`${name}\`, ended by \`ssekit.end\` or \`ssekit.error\`.`,
         entries,
-        version,
+        openApiVersion,
       ),
       ...errors('BadRequest', 'Unauthorized', 'Forbidden', 'PayloadTooLarge', 'Unavailable'),
     };
@@ -274,7 +265,7 @@ export function createOpenApiDocument(
       summary: 'This document',
       responses: {
         '200': {
-          description: `The OpenAPI ${version} document of these endpoints.`,
+          description: `The OpenAPI ${openApiVersion.slice(0, 3)} document of these endpoints.`,
           content: { 'application/json': { schema: { type: 'object' } } },
         },
       },
@@ -282,7 +273,7 @@ export function createOpenApiDocument(
   };
 
   return {
-    openapi: OPENAPI_FIELD[version],
+    openapi: openApiVersion,
     info: {
       title: options.title ?? 'Server-Sent Events API',
       version: options.version ?? '1.0.0',

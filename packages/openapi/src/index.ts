@@ -4,9 +4,5 @@ export {
   createOpenApiDocument,
   type OpenApiDocument,
   type OpenApiDocumentOptions,
-} from './document.js';
-export {
-  DATA_MEDIA_TYPE_EXTENSION,
-  ITEM_SCHEMA_EXTENSION,
   type OpenApiVersion,
-} from './sse-items.js';
+} from './document.js';

@@ -1,14 +1,8 @@
 // How a `text/event-stream` response is described: OpenAPI 3.2's `itemSchema`, one entry per event
-// with `data` as JSON text, or, for 3.1 tools, a `schema` of one event with `data` as its JSON value.
+// with `data` as JSON text, or, for 3.1 tools, an array schema of the events with `data` parsed.
 import { ControlEvent } from '@ssekit/core';
 import { OWN_SCHEMAS, schemaRef } from './components.js';
 import type { JsonSchema } from './json-schema.js';
-
-/**
- * The OpenAPI version of the document: `'3.2'` describes event streams as the specification does
- * (`itemSchema`); `'3.1'` in a form that tools without 3.2 support read (see `streamResponse`).
- */
-export type OpenApiVersion = '3.1' | '3.2';
 
 /** One kind of event a stream carries: its name, the JSON Schema of its `data`, and docs. */
 export interface ItemEntry {
@@ -20,23 +14,11 @@ export interface ItemEntry {
 }
 
 /**
- * 3.1 only. On the `text/event-stream` media type: its `schema` describes each event of the stream,
- * as 3.2's `itemSchema` does, not the body as a whole.
+ * One entry of an `itemSchema`'s `oneOf`: [OpenAPI 3.2, Media Type Examples, "Server-Sent Event
+ * Streams"] `data` is a string whose content is JSON, described with `contentMediaType` and
+ * `contentSchema` (the wire form of the event's schema).
  */
-export const ITEM_SCHEMA_EXTENSION = 'x-ssekit-item-schema';
-/**
- * 3.1 only. On each event of that schema: `data` travels as text of this media type (one line of
- * JSON); the schema given for `data` is that of the parsed value.
- */
-export const DATA_MEDIA_TYPE_EXTENSION = 'x-ssekit-data-media-type';
-
-/**
- * One event of a stream. [OpenAPI 3.2, Media Type Examples, "Server-Sent Event Streams"] `data` is a
- * string whose content is JSON, described with `contentMediaType` and `contentSchema` (the wire form
- * of the event's schema). For 3.1, `data` is the parsed value's schema itself, which tools that
- * ignore `contentSchema` still type, and an extension says it travels as JSON text.
- */
-function item(entry: ItemEntry, version: OpenApiVersion): JsonSchema {
+function item(entry: ItemEntry): JsonSchema {
   const required = entry.idRequired ? ['event', 'data', 'id'] : ['event', 'data'];
   return {
     type: 'object',
@@ -44,17 +26,17 @@ function item(entry: ItemEntry, version: OpenApiVersion): JsonSchema {
     ...(entry.description === undefined ? {} : { description: entry.description }),
     required,
     properties: {
-      event: version === '3.2' ? { const: entry.event } : { type: 'string', const: entry.event },
+      event: { const: entry.event },
       id: {
         type: 'string',
         description: 'The event id: send it back as `Last-Event-ID` to resume after it.',
       },
-      data:
-        version === '3.2'
-          ? { type: 'string', contentMediaType: 'application/json', contentSchema: entry.data }
-          : entry.data,
+      data: {
+        type: 'string',
+        contentMediaType: 'application/json',
+        contentSchema: entry.data,
+      },
     },
-    ...(version === '3.2' ? {} : { [DATA_MEDIA_TYPE_EXTENSION]: 'application/json' }),
   };
 }
 
@@ -63,11 +45,11 @@ function item(entry: ItemEntry, version: OpenApiVersion): JsonSchema {
  * per event name, as the specification's example does. The example puts `$ref` beside `oneOf`; an
  * `allOf` says the same in 2020-12 and also suits tools that replace a `$ref` object whole.
  */
-function itemSchema(entries: readonly ItemEntry[]): JsonSchema {
+export function itemSchema(entries: readonly ItemEntry[]): JsonSchema {
   return {
     allOf: [schemaRef(OWN_SCHEMAS.event)],
     required: ['event'],
-    oneOf: entries.map((entry) => item(entry, '3.2')),
+    oneOf: entries.map(item),
   };
 }
 
@@ -96,37 +78,61 @@ export const streamEndEntries = (): ItemEntry[] => [
 ];
 
 /**
- * The `text/event-stream` media type of a stream. 3.2: `itemSchema`. 3.1 has no way to describe the
- * items of a stream, so, as tools that generate SSE clients from 3.1 documents read it, `schema` is
- * one event (a `oneOf` by event name), marked with `x-ssekit-item-schema`.
+ * One entry for an OpenAPI 3.1 document, which has no `itemSchema`: `data` is described parsed (the
+ * event's schema itself), since 3.1 tools (openapi-typescript, swagger-parser) read a schema there
+ * and drop `contentSchema`. The wire form is still one line of JSON text: the description says so.
  */
-function eventStreamMedia(entries: readonly ItemEntry[], version: OpenApiVersion): JsonSchema {
-  switch (version) {
-    case '3.2':
-      return { itemSchema: itemSchema(entries) };
-    case '3.1':
-      return {
-        schema: {
-          description:
-            'One event of the stream: the body is a sequence of these as `text/event-stream` frames, `data` being one line of JSON.',
-          oneOf: entries.map((entry) => item(entry, '3.1')),
-        },
-        [ITEM_SCHEMA_EXTENSION]: true,
-      };
-  }
+function decodedItem(entry: ItemEntry): JsonSchema {
+  const required = entry.idRequired ? ['event', 'data', 'id'] : ['event', 'data'];
+  return {
+    type: 'object',
+    title: entry.event,
+    ...(entry.description === undefined ? {} : { description: entry.description }),
+    required,
+    properties: {
+      event: { type: 'string', const: entry.event },
+      id: {
+        type: 'string',
+        description: 'The event id: send it back as `Last-Event-ID` to resume after it.',
+      },
+      data: {
+        description:
+          'Sent as one line of JSON text in the `data:` field; this is that JSON parsed.',
+        allOf: [entry.data],
+      },
+    },
+  };
 }
 
-/** A `200` response that is an event stream of these events. */
+/** Which OpenAPI version a document is written for. */
+export type OpenApiVersion = '3.2.0' | '3.1.0';
+
+/**
+ * A `200` response that is an event stream with these events. OpenAPI 3.2 describes it with
+ * `itemSchema`; 3.1 has none, so there the stream is a `schema` of type array, one item per event,
+ * with `x-ssekit-stream: 'sse'` saying that the items arrive as Server-Sent Events.
+ */
 export function streamResponse(
   description: string,
   entries: readonly ItemEntry[],
-  version: OpenApiVersion,
+  version: OpenApiVersion = '3.2.0',
 ): JsonSchema {
+  const content =
+    version === '3.2.0'
+      ? { itemSchema: itemSchema(entries) }
+      : {
+          schema: {
+            type: 'array',
+            description: 'The stream, one item per Server-Sent Event (`text/event-stream`).',
+            items: { oneOf: entries.map(decodedItem) },
+          },
+          'x-ssekit-stream': 'sse',
+        };
   return {
     description,
     headers: {
       'Cache-Control': { schema: { type: 'string', const: 'no-cache, no-transform' } },
     },
-    content: { 'text/event-stream': eventStreamMedia(entries, version) },
+    content: { 'text/event-stream': content },
   };
 }

@@ -1,3 +1,5 @@
+// `RedisBroker`: the server's `Broker` on a Redis stream, so that several server processes share
+// one event log. Appends go through the command connection; live events come back through the tail.
 import type {
   Broker,
   BrokerEntry,

@@ -1,3 +1,5 @@
+// How one event is stored as a stream entry: the append script (XADD with `prev`, trimming, and the
+// producer's dedupe record), the call that sends it, and reading an entry's fields back.
 import { createHash } from 'node:crypto';
 import type { BrokerEntry, BrokerEvent } from '@ssekit/server';
 import type { Redis } from 'ioredis';

@@ -1,3 +1,6 @@
+// `RedisBrokerError` and its stable codes. From the code, the caller of a failed append knows
+// whether Redis may have stored it, and so whether publishing it again could make a duplicate.
+
 /**
  * Stable codes of `RedisBrokerError`. What each says about an append is part of the API: callers
  * decide from the code whether to retry.

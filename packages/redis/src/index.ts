@@ -1,3 +1,5 @@
+// @ssekit/redis's public API, for apps that run several server processes on one log: the broker to
+// give `createSseServer`, a publisher for processes that only publish, and the broker's errors.
 export {
   RedisBroker,
   type RedisBrokerOptions,

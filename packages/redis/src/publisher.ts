@@ -1,3 +1,5 @@
+// `createRedisPublisher`: publishing from a process that serves no SSE (a worker, a cron job),
+// through the same publish rule as `sse.publish` and a broker that never tails the stream.
 import { type AnyContract, type EventData, type EventName, encodeBroadcast } from '@ssekit/core';
 import { RedisBroker, type RedisBrokerOptions, type RedisConnectionOptions } from './broker.js';
 

@@ -1,3 +1,5 @@
+// The broker's resume reads: the newest id, and the entries after a `Last-Event-ID` in XRANGE
+// pages, each checked against its `prev`, so that a replay is exact or a reset, never a silent gap.
 import type { BrokerEvent, ReadResult, ReadSinceOptions, ResetReason } from '@ssekit/server';
 import type { CommandConnection } from './connection.js';
 import { type RawEntry, toStoredEntry } from './entries.js';

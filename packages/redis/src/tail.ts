@@ -1,3 +1,5 @@
+// The live half of the broker: `StreamTail` reads the stream with XREAD BLOCK on a connection of
+// its own, delivers entries in stream order, and reports lost entries as a `RedisBrokerGap`.
 import type { BrokerEvent } from '@ssekit/server';
 import type { Redis } from 'ioredis';
 import { type RawEntry, toStoredEntry } from './entries.js';

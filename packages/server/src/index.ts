@@ -5,6 +5,9 @@ export {
   type OpenApiDocumentOptions,
   type OpenApiVersion,
 } from '@ssekit/openapi';
+export type { NodeHandler, NodeRequest } from './adapters/express.js';
+export type { FetchHandler } from './adapters/fetch.js';
+export type { NodeResponse } from './adapters/node-sink.js';
 export { MemoryBroker, type MemoryBrokerOptions, memoryBroker } from './broker/memory.js';
 export type {
   Broker,
@@ -38,11 +41,13 @@ export type {
   AuthorizeRequest,
   AuthorizeResult,
   ErrorContext,
-  OpenApiRouteOptions,
+  FetchHandlerOptions,
+  RouterRequest,
   SseServerBaseOptions,
   SseServerOptions,
   StreamContext,
   StreamHandler,
+  StreamHandlerContext,
   StreamHandlers,
   StreamYield,
 } from './types.js';

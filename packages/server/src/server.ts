@@ -1,3 +1,7 @@
+// `createSseServer`: one hub, one set of limits and routes for a contract, served through two thin
+// adapters over the same core: `sse.router` (express, node:http, node:http2) and `sse.fetch` (the
+// Fetch API: Hono, Next.js route handlers, Bun, Deno).
+import { setTimeout } from 'node:timers';
 import {
   type AnyContract,
   type EventData,
@@ -5,19 +9,23 @@ import {
   encodeBroadcast,
   SseError,
   SseErrorCode,
-  toSseError,
 } from '@ssekit/core';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { createNodeHandler, type NodeHandler } from './adapters/express.js';
+import { createFetchHandler, type FetchHandler } from './adapters/fetch.js';
 import { MemoryBroker } from './broker/memory.js';
 import type { Broker } from './broker/types.js';
-import { handleEvents, type RouteContext, refuse } from './http/events-route.js';
+import type { RouteContext } from './http/context.js';
 import { ConnectionLimits } from './http/limits.js';
-import { openApiRoute } from './http/openapi-route.js';
-import { handleStream } from './http/stream-route.js';
 import { resolveBufferBounds } from './hub/bounds.js';
 import { Hub } from './hub/hub.js';
+import type { SseSink } from './hub/sink.js';
 import { createStats, type SseServerStats } from './hub/stats.js';
-import type { SseServerBaseOptions, SseServerOptions, StreamHandlers } from './types.js';
+import type {
+  RouterRequest,
+  SseServerBaseOptions,
+  SseServerOptions,
+  StreamHandlers,
+} from './types.js';
 
 /** Options of `publish`. */
 export interface PublishOptions {
@@ -27,14 +35,38 @@ export interface PublishOptions {
 
 /** Options of `close`. */
 export interface CloseOptions {
-  /** How long ended streams may take to flush before their sockets are destroyed. @default 1_000 */
+  /** How long ended streams may take to flush before they are cut. @default 1_000 */
   graceMs?: number;
 }
 
-/** What `createSseServer` returns. */
-export interface SseServer<TContract extends AnyContract, TBroker extends Broker = MemoryBroker> {
-  /** The express router: mount it where the SSE endpoints live, `app.use('/sse', sse.router)`. */
-  readonly router: Router;
+/**
+ * What `createSseServer` returns. `TRequest` is the request `authorize` and stream handlers receive
+ * (see `SseServerBaseOptions`).
+ */
+export interface SseServer<
+  TContract extends AnyContract,
+  TBroker extends Broker = MemoryBroker,
+  TRequest = RouterRequest,
+> {
+  /**
+   * The express adapter: mount it where the SSE endpoints live, `app.use('/sse', sse.router)`. A
+   * middleware `(req, res, next)` that needs nothing of express: plain `node:http` and `node:http2`
+   * servers can call it too (without `next`, a request that is not a route of ours gets 404).
+   */
+  readonly router: NodeHandler;
+  /**
+   * The Fetch API adapter: `Request` in, `Response` out, for Hono, Next.js route handlers, Bun and
+   * Deno. The same hub, limits, `authorize`, replay and errors as `router`; its routes live under
+   * `fetch.basePath`. Pass the runtime's second argument on, for the client's address.
+   * @example
+   * ```ts
+   * Bun.serve({ fetch: sse.fetch });                    // Bun
+   * Deno.serve(sse.fetch);                               // Deno
+   * app.all('/sse/*', (c) => sse.fetch(c.req.raw, c.env)); // Hono
+   * export const GET = sse.fetch;                        // Next.js app/sse/[[...path]]/route.ts
+   * ```
+   */
+  readonly fetch: FetchHandler;
   /** The broker the server writes to and reads from. */
   readonly broker: TBroker;
   /**
@@ -62,13 +94,14 @@ export interface SseServer<TContract extends AnyContract, TBroker extends Broker
    */
   disconnect(match: (principal: unknown) => boolean): number;
   /** The `authorize` of this server, for other front ends of the same contract (`@ssekit/trpc`). */
-  readonly authorize: SseServerBaseOptions['authorize'];
+  readonly authorize: SseServerBaseOptions<TRequest>['authorize'];
   /** End every stream (clients reconnect, elsewhere if a load balancer sends them there) and refuse new ones. */
   close(options?: CloseOptions): Promise<void>;
 }
 
 /**
- * Turn a contract into validated SSE endpoints on an express router.
+ * Turn a contract into validated SSE endpoints, served by an express router (`sse.router`) and a
+ * Fetch API handler (`sse.fetch`) over one hub.
  *
  * @example
  * ```ts
@@ -82,11 +115,12 @@ export interface SseServer<TContract extends AnyContract, TBroker extends Broker
 export function createSseServer<
   TContract extends AnyContract,
   TBroker extends Broker = MemoryBroker,
+  TRequest = RouterRequest,
 >(
   contract: TContract,
-  options: SseServerOptions<TContract> & { broker?: TBroker },
-): SseServer<TContract, TBroker> {
-  const handlers = (options.streams ?? {}) as StreamHandlers<AnyContract>;
+  options: SseServerOptions<TContract, TRequest> & { broker?: TBroker },
+): SseServer<TContract, TBroker, TRequest> {
+  const handlers = (options.streams ?? {}) as StreamHandlers<AnyContract, unknown>;
   for (const name of Object.keys(contract.streams)) {
     if (typeof handlers[name] !== 'function') {
       throw new SseError(
@@ -122,69 +156,31 @@ export function createSseServer<
       options.maxConnectionsPerIp === undefined ? 256 : options.maxConnectionsPerIp,
     retryAfterSeconds: Math.max(1, Math.ceil((options.retryMs ?? 2_000) / 1000)),
   });
-  const streams = new Map<AbortController, { res: Response; principal: unknown }>();
+  const streams = new Map<AbortController, { sink: SseSink; principal: unknown }>();
   let closing = false;
 
   const ctx: RouteContext = {
     contract,
     options,
+    handlers,
     hub,
     limits,
     stats,
     retryMs: options.retryMs ?? 2_000,
     maxBufferedBytes,
     maxEventBytes,
-    trackStream(controller, res, principal) {
-      streams.set(controller, { res, principal });
+    maxInputBytes: options.maxInputBytes ?? 64 * 1024,
+    documents: new Map(),
+    trackStream(controller, sink, principal) {
+      streams.set(controller, { sink, principal });
       return () => streams.delete(controller);
     },
     isClosing: () => closing,
   };
-  const maxInputBytes = options.maxInputBytes ?? 64 * 1024;
-
-  const router = express.Router();
-  const forward = (promise: Promise<void>, next: NextFunction) => promise.catch(next);
-  router.get('/', (req, res, next) => forward(handleEvents(ctx, req, res), next));
-  router.get('/events/:name', (req, res, next) =>
-    forward(handleEvents(ctx, req, res, req.params.name), next),
-  );
-  router.get('/streams/:name', (req, res, next) =>
-    forward(handleStream(ctx, handlers, req, res, req.params.name, maxInputBytes), next),
-  );
-  router.post(
-    '/streams/:name',
-    express.json({ limit: maxInputBytes, strict: false }),
-    (req, res, next) =>
-      forward(handleStream(ctx, handlers, req, res, req.params.name, maxInputBytes), next),
-  );
-  router.get('/openapi.json', openApiRoute(ctx));
-  // Errors from the JSON body parser, express's own (a path with a malformed escape), and anything
-  // unexpected: a JSON body with a stable code.
-  router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const type = (error as { type?: unknown } | null)?.type;
-    const status = (error as { status?: unknown } | null)?.status;
-    if (type === 'entity.too.large') {
-      refuse(ctx, res, new SseError(SseErrorCode.PAYLOAD_TOO_LARGE, 'Stream input is too large'));
-    } else if (
-      type === 'entity.parse.failed' ||
-      type === 'encoding.unsupported' ||
-      type === 'charset.unsupported'
-    ) {
-      refuse(ctx, res, new SseError(SseErrorCode.INVALID_INPUT, 'Stream input is not valid JSON'));
-    } else if (error instanceof URIError || status === 400) {
-      // express could not decode a path parameter (`/events/%E0%A4%A`): the request is malformed.
-      refuse(ctx, res, new SseError(SseErrorCode.BAD_REQUEST, 'The request path is malformed'));
-    } else {
-      const sse = toSseError(error);
-      if (res.headersSent) {
-        options.onError?.(error, { type: 'broker' });
-        res.destroy();
-      } else refuse(ctx, res, sse);
-    }
-  });
 
   return {
-    router,
+    router: createNodeHandler(ctx),
+    fetch: createFetchHandler(ctx, options.fetch ?? {}),
     broker,
     publish(name, data, publishOptions) {
       const entry = encodeBroadcast(contract, name, data, {
@@ -203,13 +199,13 @@ export function createSseServer<
       for (const conn of [...hub.connections()]) {
         if (!match(conn.principal)) continue;
         hub.remove(conn);
-        conn.res.end();
+        conn.sink.end();
         ended += 1;
       }
-      for (const [controller, { res, principal }] of [...streams]) {
+      for (const [controller, { sink, principal }] of [...streams]) {
         if (!match(principal)) continue;
         controller.abort();
-        res.end();
+        sink.end();
         ended += 1;
       }
       return ended;
@@ -218,22 +214,21 @@ export function createSseServer<
       if (closing) return;
       closing = true;
       hub.close();
-      const responses: Response[] = [];
-      for (const conn of hub.connections()) responses.push(conn.res as Response);
-      for (const [controller, { res }] of streams) {
+      const sinks: SseSink[] = [];
+      for (const conn of hub.connections()) sinks.push(conn.sink);
+      for (const [controller, { sink }] of streams) {
         controller.abort();
-        responses.push(res);
+        sinks.push(sink);
       }
-      const ended = responses.map(
-        (res) =>
+      const ended = sinks.map(
+        (sink) =>
           new Promise<void>((resolve) => {
-            if (res.destroyed) return resolve();
-            res.once('close', () => resolve());
-            res.end();
+            sink.onClose(resolve);
+            sink.end();
           }),
       );
       const graceMs = closeOptions.graceMs ?? 1_000;
-      let timer: NodeJS.Timeout | undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
         Promise.all(ended),
         new Promise<void>((resolve) => {
@@ -241,7 +236,7 @@ export function createSseServer<
         }),
       ]);
       clearTimeout(timer);
-      for (const res of responses) if (!res.destroyed) res.destroy();
+      for (const sink of sinks) if (!sink.closed) sink.destroy();
       if (ownBroker) await broker.close();
     },
   };

@@ -1,23 +1,22 @@
 import type {
   AnyContract,
+  EventSchemas,
   StreamEventData,
   StreamEventName,
   StreamInput,
   StreamName,
 } from '@ssekit/core';
-import type { OpenApiDocumentOptions } from '@ssekit/openapi';
-import type { Request } from 'express';
+import type { Request as ExpressRequest } from 'express';
+import type { z } from 'zod';
 import type { Broker } from './broker/types.js';
 import type { EventPredicate } from './hub/connection.js';
 
 /**
- * The long form of the `openapi` option: who may read `{base}/openapi.json` and the options of its
- * document (`createOpenApiDocument` of `@ssekit/openapi`; the base path is where the router is mounted).
+ * The request that `sse.router` hands to `authorize` and to stream handlers: express's `Request`
+ * (under plain `node:http` or `node:http2`, the request with the same fields). Its own name, so that
+ * types and errors print `RouterRequest`, not `Request<ParamsDictionary, any, any, ParsedQs, …>`.
  */
-export interface OpenApiRouteOptions extends Omit<OpenApiDocumentOptions, 'basePath'> {
-  /** Who may read it: through `authorize` (`{ type: 'openapi' }`), or anyone. @default 'authorized' */
-  access?: 'authorized' | 'public';
-}
+export interface RouterRequest extends ExpressRequest {}
 
 /** What `authorize` is asked about: a union tagged by `type`. */
 export type AuthorizeRequest =
@@ -78,27 +77,62 @@ export type StreamYield<TContract extends AnyContract, TName extends StreamName<
   };
 }[StreamEventName<TContract, TName>];
 
-/** What an RPC stream handler receives. */
-export interface StreamContext<TContract extends AnyContract, TName extends StreamName<TContract>> {
+/**
+ * What an RPC stream handler receives, for a stream whose decoded input is `TInput`. `TRequest` is
+ * the request of the adapter the stream came through: express's `Request` on `sse.router` (the
+ * default), the Fetch `Request` on `sse.fetch`.
+ */
+export interface StreamHandlerContext<TInput, TRequest = RouterRequest> {
   /** The input, parsed and decoded with the stream's schema. */
-  input: StreamInput<TContract, TName>;
+  input: TInput;
   /** The id of the last event the client received, when it resumes. */
   lastEventId: string | undefined;
   /** Aborts when the client goes away, the server closes, or `sse.disconnect` matched it. */
   signal: AbortSignal;
-  req: Request;
+  /** The request, as its adapter has it: express's `req`, or the Fetch `Request`. */
+  req: TRequest;
   /** The `principal` of the grant `authorize` returned, if any: check inputs against it. */
   principal: unknown;
 }
 
-/** An RPC stream handler: an async generator of events. Return ends with `ssekit.end`, a throw with `ssekit.error`. */
-export type StreamHandler<TContract extends AnyContract, TName extends StreamName<TContract>> = (
-  context: StreamContext<TContract, TName>,
-) => AsyncIterable<StreamYield<TContract, TName>>;
+/** What the handler of the stream `TName` receives. */
+export type StreamContext<
+  TContract extends AnyContract,
+  TName extends StreamName<TContract>,
+  TRequest = RouterRequest,
+> = StreamHandlerContext<StreamInput<TContract, TName>, TRequest>;
+
+/**
+ * An RPC stream handler: an async generator of events. Return ends with `ssekit.end`, a throw with
+ * `ssekit.error`.
+ *
+ * Spelled out inside a conditional type rather than through `StreamContext` and `StreamYield`: a
+ * resolved conditional type carries no alias, so a wrong yield's error shows on its first line the
+ * events and fields the handler may yield (`data: { text: string }`), not
+ * `StreamHandler<Contract<{ … ZodObject … }>, "buildLog">`. Both spellings are the same type.
+ */
+export type StreamHandler<
+  TContract extends AnyContract,
+  TName extends StreamName<TContract>,
+  TRequest = RouterRequest,
+> = [StreamInput<TContract, TName>, TContract['streams'][TName]['events']] extends [
+  infer TInput,
+  infer TEvents extends EventSchemas,
+]
+  ? (context: StreamHandlerContext<TInput, TRequest>) => AsyncIterable<
+      {
+        [TEvent in keyof TEvents & string]: {
+          event: TEvent;
+          data: z.output<TEvents[TEvent]>;
+          id?: string;
+        };
+      }[keyof TEvents & string]
+    >
+  : never;
 
 /** One handler per stream of the contract. */
-export type StreamHandlers<TContract extends AnyContract> = {
-  [TName in StreamName<TContract>]: StreamHandler<TContract, TName>;
+export type StreamHandlers<TContract extends AnyContract, TRequest = RouterRequest> = {
+  [TName in StreamName<TContract>]: StreamHandler<TContract, TName, TRequest>;
 };
 
 /** Where an error reported through `onError` happened. */
@@ -109,8 +143,13 @@ export type ErrorContext =
   | { readonly type: 'predicate'; readonly event: string }
   | { readonly type: 'broker' };
 
-/** Options of `createSseServer`. */
-export interface SseServerBaseOptions {
+/**
+ * Options of `createSseServer`. `TRequest` is the request `authorize` and stream handlers receive:
+ * express's `Request` (the default) for `sse.router`; annotate `authorize`'s first parameter as the
+ * Fetch `Request` for `sse.fetch` (Hono, Next.js, Bun, Deno), or as the union of both when one
+ * server serves through both adapters.
+ */
+export interface SseServerBaseOptions<TRequest = RouterRequest> {
   /**
    * Where events are logged and read back. The default keeps a replay log in memory; pass
    * `redisBroker(…)` from `@ssekit/redis` to share one log between processes.
@@ -118,7 +157,8 @@ export interface SseServerBaseOptions {
    */
   broker?: Broker;
   /**
-   * Runs before any byte is written. See `AuthorizeResult`.
+   * Runs before any byte is written. See `AuthorizeResult`. `req` is the request of the adapter the
+   * request came through: express's `req` on `sse.router`, the Fetch `Request` on `sse.fetch`.
    * @example
    * ```ts
    * authorize: (req) => {
@@ -126,28 +166,28 @@ export interface SseServerBaseOptions {
    *   if (!user) throw new SseError('UNAUTHORIZED', 'Sign in first');
    *   return (event, topic) => event !== 'trade' || user.desks.includes(topic ?? '');
    * }
+   * // on sse.fetch: (request: Request) => verify(request.headers.get('authorization')) …
    * ```
    */
   authorize?: (
-    req: Request,
+    req: TRequest,
     request: AuthorizeRequest,
   ) => AuthorizeResult | Promise<AuthorizeResult>;
   /** Open streams (broadcast and RPC) above which connects get 503 with `Retry-After`. @default 10_000 */
   maxConnections?: number;
   /**
-   * Open streams per client address (`req.ip`, so set express's `trust proxy` behind a proxy). One
+   * Open streams per client address (on express `req.ip`, so set express's `trust proxy` behind a
+   * proxy; on `sse.fetch` see `fetch.clientAddress`). One
    * browser holds at most six per origin over HTTP/1.1; 256 leaves room for a busy office behind one
    * NAT while one address cannot take the whole server. `null` turns the bound off. @default 256
    */
   maxConnectionsPerIp?: number | null;
   /**
-   * `GET {base}/openapi.json`. Who may read it: `'authorized'` runs `authorize` with
-   * `{ type: 'openapi' }` (anyone, when there is no `authorize`), `'public'` serves it to anyone,
-   * `false` not at all. An object says that and how the document is built, such as
-   * `{ access: 'public', openapiVersion: '3.1', title: 'Market data' }`.
+   * Who may read `GET {base}/openapi.json`: `'authorized'` runs `authorize` with `{ type: 'openapi' }`
+   * (anyone, when there is no `authorize`), `'public'` serves it to anyone, `false` not at all.
    * @default 'authorized'
    */
-  openapi?: 'authorized' | 'public' | false | OpenApiRouteOptions;
+  openapi?: 'authorized' | 'public' | false;
   /**
    * Unsent bytes of one live connection after which it is closed (its client reconnects and replays
    * from the log). A replay in progress is paced by the socket instead and never closed for it.
@@ -176,10 +216,36 @@ export interface SseServerBaseOptions {
   maxInputBytes?: number;
   /** Errors that do not belong to a request's answer: handler failures, broker failures. */
   onError?: (error: unknown, context: ErrorContext) => void;
+  /** Options of the Fetch API handler, `sse.fetch`. */
+  fetch?: FetchHandlerOptions;
+}
+
+/** Options of `sse.fetch`, the Fetch API handler (Hono, Next.js route handlers, Bun, Deno). */
+export interface FetchHandlerOptions {
+  /**
+   * The path the endpoints live under, as the request URL shows it: with `'/sse'`, the routes are
+   * `/sse`, `/sse/events/:name`, `/sse/streams/:name` and `/sse/openapi.json`. Requests outside it
+   * get 404. @default '' (the endpoints at the root)
+   */
+  basePath?: string;
+  /**
+   * The client's address, for `maxConnectionsPerIp`: a Fetch `Request` carries no socket. Gets the
+   * request and the second argument the runtime passed to the handler (`sse.fetch(request, info)`).
+   * Without it (or when it returns `undefined`), the address is read from that argument where the
+   * runtime puts one: Deno's `info.remoteAddr.hostname`, Bun's `server.requestIP(request)`,
+   * `@hono/node-server`'s `env.incoming.socket.remoteAddress`. When none is found, every such
+   * request counts under one address, `'unknown'`, so the per-address bound then caps them together:
+   * behind a proxy, return the address it forwards (`x-forwarded-for`), or set
+   * `maxConnectionsPerIp: null`.
+   */
+  clientAddress?: (request: Request, info: unknown) => string | undefined;
 }
 
 /** `streams` is required exactly when the contract has streams. */
-export type SseServerOptions<TContract extends AnyContract> = SseServerBaseOptions &
+export type SseServerOptions<
+  TContract extends AnyContract,
+  TRequest = RouterRequest,
+> = SseServerBaseOptions<TRequest> &
   ([StreamName<TContract>] extends [never]
     ? { streams?: Record<string, never> }
-    : { streams: StreamHandlers<TContract> });
+    : { streams: StreamHandlers<TContract, TRequest> });

@@ -322,33 +322,4 @@ describe('openapi.json', () => {
     expect(doc.openapi).toBe('3.2.0');
     expect(Object.keys(doc.paths)).toContain('/sse');
   });
-
-  it('serves the 3.1 form, with its own title, when the openapi option asks for it', async () => {
-    const { createOpenApiDocument } = await import('@ssekit/openapi');
-    await using server = await startTestServer(contract, {
-      openapi: { access: 'public', openapiVersion: '3.1', title: 'Trades' },
-      authorize: () => false,
-    });
-    const res = await fetch(`${server.url}/openapi.json`);
-    expect(res.status).toBe(200);
-    const doc = (await res.json()) as { openapi: string; info: { title: string } };
-    expect(doc).toEqual(
-      JSON.parse(
-        JSON.stringify(
-          createOpenApiDocument(contract, {
-            basePath: '/sse',
-            openapiVersion: '3.1',
-            title: 'Trades',
-          }),
-        ),
-      ),
-    );
-    expect([doc.openapi, doc.info.title]).toEqual(['3.1.0', 'Trades']);
-    // `access` defaults to 'authorized' in the long form too.
-    await using guarded = await startTestServer(contract, {
-      openapi: { openapiVersion: '3.1' },
-      authorize: () => false,
-    });
-    expect((await fetch(`${guarded.url}/openapi.json`)).status).toBe(403);
-  });
 });

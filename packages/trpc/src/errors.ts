@@ -1,3 +1,5 @@
+// Errors between ssekit and tRPC: each SseError code mapped to the tRPC code whose retry behaviour
+// fits, `toTrpcError` for what a handler throws, and `ssekitErrorData` for an app's errorFormatter.
 import { SseError, SseErrorCode, type SseErrorJson, toSseError } from '@ssekit/core';
 import { type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
 

@@ -1,3 +1,5 @@
+// @ssekit/trpc's public API, for apps that serve an ssekit server to tRPC v11 clients as well:
+// `createTrpcProcedures`, the types of the items and inputs its procedures carry, error helpers.
 export { ssekitErrorData, toTrpcError } from './errors.js';
 export {
   type AnyProcedureBuilder,

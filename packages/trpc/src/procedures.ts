@@ -1,3 +1,5 @@
+// `createTrpcProcedures` and its options and types: an ssekit server's broadcast and RPC streams
+// as tRPC subscription procedures, with `authorize` (their own or the server's) run before each.
 import {
   type AnyContract,
   SseError,

@@ -1,3 +1,5 @@
+// The types a tRPC client sees: the items the procedures yield (events and the `ssekit.ready` and
+// `ssekit.reset` control items), the inputs they take, and the `tracked` envelope around each item.
 import type {
   AnyContract,
   AnyEvent,

@@ -1,3 +1,5 @@
+// One load-generator client: a GET over a raw socket (with `Last-Event-ID` on a resume), its
+// workload events counted by MarkerCounter and, for the sampled clients, checked by EventChecker.
 import net from 'node:net';
 import { now } from '../shared/clock.js';
 import { EVENT_MARKER } from '../shared/workload.js';

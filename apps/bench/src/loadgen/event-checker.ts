@@ -1,3 +1,5 @@
+// The checks of the sampled clients: events parsed in full to verify their order and, in
+// steady-rate runs, to measure publish-to-receive latency. The other clients only count markers.
 import type { ReadSpec } from '../shared/protocol.js';
 import { EVENT_MARKER } from '../shared/workload.js';
 

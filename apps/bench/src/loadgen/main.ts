@@ -49,9 +49,15 @@ async function openMany(
   let lastOpenAt = started;
   await new Promise<void>((resolve) => {
     if (count === 0) return resolve();
-    const timer = setTimeout(resolve, timeoutMs);
+    // Past the timeout the run is over: connections that open late must not start new ones, or they
+    // would keep opening into the next run (which spoiled a 10 000-client cell once).
+    let over = false;
+    const timer = setTimeout(() => {
+      over = true;
+      resolve();
+    }, timeoutMs);
     const launch = () => {
-      while (next < count && next - settled < concurrency) {
+      while (!over && next < count && next - settled < concurrency) {
         const index = next++;
         const conn = make(index, (error) => {
           settled++;

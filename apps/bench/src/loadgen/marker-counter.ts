@@ -1,3 +1,6 @@
+// The load generator's event count: `MarkerCounter` finds the workload's marker bytes in raw socket
+// reads, so that most clients count events without parsing them.
+
 /**
  * Counts occurrences of a byte string across a stream of buffers, including occurrences split
  * between two buffers. This is the hot path of the load generator: `Buffer#indexOf` runs in C++,

@@ -17,6 +17,7 @@ export const OUT_DIR = process.env.BENCH_HARNESS_DIR ?? `${BENCH_DIR}/dist/harne
 
 /** Bare imports that stay imports: everything from npm. `@ssekit/*` is bundled from source. */
 const EXTERNAL = [
+  '@hono/node-server',
   'better-sse',
   '@trpc/server',
   'express',

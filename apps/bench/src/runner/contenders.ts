@@ -1,3 +1,6 @@
+// Every server the bench measures (CONTENDERS): its script, label and packages, and the batched
+// baseline that the report's ratios are against.
+
 /** The contenders: a server script each, and the packages whose versions the report lists. */
 export interface ContenderInfo {
   readonly id: string;
@@ -10,6 +13,8 @@ export interface ContenderInfo {
   readonly pending?: boolean;
   /** Environment of its server process: how a scenario picks a variant of one server script. */
   readonly env?: Readonly<Record<string, string>>;
+  /** The runtime of its server process. @default 'node' */
+  readonly runtime?: 'node' | 'bun';
 }
 
 export const CONTENDERS: readonly ContenderInfo[] = [
@@ -73,6 +78,27 @@ export const CONTENDERS: readonly ContenderInfo[] = [
     packages: ['@ssekit/server', '@ssekit/core', 'express', 'zod-workspace'],
     description: 'createSseServer, in-memory broker, validation on, express router',
     pending: true,
+  },
+  {
+    id: 'ssekit-fetch',
+    label: 'ssekit, sse.fetch on Node',
+    script: 'ssekit.ts',
+    packages: ['@ssekit/server', '@ssekit/core', '@hono/node-server', 'zod-workspace'],
+    description:
+      'the same server through its Fetch API handler, on node:http via @hono/node-server getRequestListener',
+    pending: true,
+    env: { SSEKIT_BENCH_ADAPTER: 'fetch' },
+  },
+  {
+    id: 'ssekit-bun',
+    label: 'ssekit, sse.fetch on Bun',
+    script: 'ssekit.ts',
+    packages: ['@ssekit/server', '@ssekit/core', '@hono/node-server', 'zod-workspace'],
+    description:
+      "the same Fetch handler run by Bun (the npm package's binary), on Bun's node:http through getRequestListener (memory after Bun.gc(true))",
+    pending: true,
+    env: { SSEKIT_BENCH_ADAPTER: 'fetch' },
+    runtime: 'bun',
   },
 ];
 

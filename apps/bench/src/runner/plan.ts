@@ -1,3 +1,6 @@
+// The two plans of a run, FULL (BENCHMARKS.md) and QUICK (CI, `--quick`): clients, events, rates,
+// repetitions and time budgets of every scenario.
+
 /** What a run measures: the full plan for BENCHMARKS.md, the quick one for CI. */
 export interface BurstPlan {
   readonly clients: number;

@@ -36,10 +36,11 @@ function spawnNode(
   args: string[],
   ipc: boolean,
   env: Readonly<Record<string, string>> = {},
+  executable: string = process.execPath,
 ): ChildProcess {
   const child = spawn(
     '/bin/sh',
-    ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', process.execPath, ...args],
+    ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', executable, ...args],
     {
       cwd: BENCH_DIR,
       stdio: ipc ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
@@ -70,17 +71,42 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * `BENCH_CPU_PROF=<dir>`: every server writes a V8 CPU profile (`.cpuprofile`, for Chrome DevTools
+ * or speedscope) into that folder when it stops. Keep the folder out of git.
+ */
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
+
 /** Start the bundle of `src/servers/<script>` and wait for its hello line. */
 export async function startServer(
   script: string,
   env: Readonly<Record<string, string>> = {},
   timeoutMs = 30_000,
+  runtime: 'node' | 'bun' = 'node',
 ): Promise<ServerProcess> {
+  if (runtime === 'bun') {
+    const child = spawnNode(
+      [`${OUT_DIR}/servers/${script.replace(/\.ts$/, '.js')}`],
+      false,
+      env,
+      BUN_BINARY,
+    );
+    return awaitHello(child, timeoutMs);
+  }
+  const profile = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
   const child = spawnNode(
-    ['--expose-gc', `${OUT_DIR}/servers/${script.replace(/\.ts$/, '.js')}`],
+    ['--expose-gc', ...profile, `${OUT_DIR}/servers/${script.replace(/\.ts$/, '.js')}`],
     false,
     env,
   );
+  return awaitHello(child, timeoutMs);
+}
+
+/** The `bun` binary of the `bun` npm package, a devDependency of @ssekit/server. */
+const BUN_BINARY = `${BENCH_DIR}/../../packages/server/node_modules/.bin/bun`;
+
+/** Wait for a server's hello line; the process handle of the running server. */
+async function awaitHello(child: ChildProcess, timeoutMs: number): Promise<ServerProcess> {
   const stderr = tail(child);
   const hello = await new Promise<ServerHello>((resolve, reject) => {
     const timer = setTimeout(
@@ -110,6 +136,12 @@ export async function startServer(
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (CPU_PROF_DIR) {
+        // A profile is written on a normal exit only: end stdin (the server exits) and give it time.
+        child.stdin?.end();
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+        if (child.exitCode !== null || child.signalCode !== null) return;
+      }
       child.kill('SIGKILL');
       await exited;
     },
@@ -148,6 +180,12 @@ export function startLoadgen(): LoadgenProcess {
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (CPU_PROF_DIR) {
+        // A profile is written on a normal exit only: end stdin (the server exits) and give it time.
+        child.stdin?.end();
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+        if (child.exitCode !== null || child.signalCode !== null) return;
+      }
       child.kill('SIGKILL');
       await exited;
     },

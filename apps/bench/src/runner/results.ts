@@ -1,3 +1,6 @@
+// The figures a run collects: a cell per contender and scenario, with its status, and the median
+// and quantile helpers that the report and the scenarios compute with.
+
 /** What each scenario records per contender. `failed` is the only status that fails the run. */
 export type Status =
   /** Measured, every event delivered once and in order. */

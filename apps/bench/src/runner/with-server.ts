@@ -1,3 +1,5 @@
+// One server process per measurement: `withServer` starts a contender's server, runs a scenario
+// against it and stops it; a crash or an unavailable contender becomes the cell it reports.
 import type { ServerHello } from '../shared/protocol.js';
 import type { ContenderInfo } from './contenders.js';
 import { startServer } from './processes.js';
@@ -21,7 +23,7 @@ export async function withServer<TCell extends Cell>(
   if (known !== undefined) return { contender: contender.id, status: 'unavailable', note: known };
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
-    server = await startServer(contender.script, contender.env);
+    server = await startServer(contender.script, contender.env, undefined, contender.runtime);
     if (server.hello.type === 'unavailable') {
       unavailable.set(contender.id, server.hello.reason);
       return { contender: contender.id, status: 'unavailable', note: server.hello.reason };

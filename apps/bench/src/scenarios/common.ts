@@ -1,3 +1,5 @@
+// What every scenario needs: subscribing all clients (and waiting until the server counts them),
+// collecting until every client is done or events were lost, and how many clients to check in full.
 import { waitForRunEnd, waitForSubscribers } from '../runner/control.js';
 import type { Collected, LoadgenPool } from '../runner/loadgens.js';
 import type { Plan } from '../runner/plan.js';

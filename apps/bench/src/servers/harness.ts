@@ -141,7 +141,10 @@ function steady(contender: Contender, rate: number, durationMs: number): RunInfo
 }
 
 async function memory(): Promise<NodeJS.MemoryUsage> {
-  const gc = (globalThis as { gc?: () => void }).gc;
+  // Node exposes gc with --expose-gc; Bun has its own, `Bun.gc(true)` (a full, synchronous GC).
+  const runtime = globalThis as { gc?: () => void; Bun?: { gc(force: boolean): void } };
+  const bun = runtime.Bun;
+  const gc = runtime.gc ?? (bun ? () => bun.gc(true) : undefined);
   if (gc === undefined) throw new Error('start the server with --expose-gc');
   for (let i = 0; i < 4; i++) {
     gc();

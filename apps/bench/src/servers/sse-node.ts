@@ -1,3 +1,5 @@
+// What the hand-written contenders share on node:http: ssekit's headers and first write, one frame,
+// waiting for `drain`. A helper, not a contender: the runner does not bundle it as a server.
 import type http from 'node:http';
 
 /** The headers ssekit's DESIGN prescribes; the hand-written baselines send the same. */

@@ -1,8 +1,10 @@
 /**
- * ssekit: `createSseServer` with the in-memory broker, validation on, its express router. Bundled
+ * ssekit: `createSseServer` with the in-memory broker, validation on, its express router (or, with
+ * `SSEKIT_BENCH_ADAPTER=fetch`, its Fetch API handler behind @hono/node-server's bridge). Bundled
  * from the workspace sources by the runner; a build or start-up failure makes the contender
  * "not available yet" in the report rather than failing the run.
  */
+import { getRequestListener } from '@hono/node-server';
 import { defineContract, isoDate } from '@ssekit/core';
 import { createSseServer } from '@ssekit/server';
 import express from 'express';
@@ -49,6 +51,7 @@ function start() {
       maxConnections: 100_000,
       maxConnectionsPerIp: null,
       maxBufferedBytes: 256 * 1024 * 1024,
+      fetch: { basePath: '/sse' },
       streams: {
         ticks: async function* ({ input, signal }) {
           for (let i = 1; i <= input.count; i++) {
@@ -66,11 +69,15 @@ function start() {
 const sse = start();
 const app = express();
 app.use('/sse', sse.router);
+// The same server through `sse.fetch`: node:http → Request → Response → node:http, as Hono on Node
+// (and any Fetch framework on Node) serves it.
+const fetchListener = getRequestListener((request, env) => sse.fetch(request, env));
+const handler = process.env.SSEKIT_BENCH_ADAPTER === 'fetch' ? fetchListener : app;
 
 await serve({
   subscribePath: '/sse/events/price',
   streamPath: `/sse/streams/ticks?input=${encodeURIComponent('{"count":')}{count}%7D`,
-  handler: app,
+  handler,
   publish(event) {
     if (WITH_TOPIC) sse.publish('price', event, { topic: event.symbol });
     else sse.publish('price', event);

@@ -1,3 +1,6 @@
+// The bench's time: wall-clock `now()` that the processes of one machine agree on (latency is
+// measured across processes with it), CPU time and `sleep`.
+
 /**
  * Wall-clock milliseconds with sub-millisecond resolution. `performance.timeOrigin` is read from the
  * system clock when the process starts, so two processes on one machine agree to well under a

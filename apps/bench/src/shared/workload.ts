@@ -1,3 +1,6 @@
+// The workload every contender serves: the `price` event, what its `price` field carries (a
+// sequence number or a publish time), and the marker the load generator counts events by.
+
 /** The event every contender publishes: the `price` event of the DESIGN's example contract. */
 export interface PriceEvent {
   symbol: string;

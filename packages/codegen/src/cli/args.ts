@@ -11,11 +11,11 @@ Reads a contract module (TypeScript as it is) and writes a standalone typed clie
 Options:
   -o, --out <file>          the client module to write (.ts or .mts)
       --openapi <file>      also write the OpenAPI document of the server's endpoints
-      --openapi-version <v> 3.2 (the default) or 3.1, for tools that do not read 3.2 yet
       --export <name>       the export that holds the contract (default: the only one)
       --base <path>         where the router is mounted, for the OpenAPI paths (default: /)
       --title <text>        info.title of the OpenAPI document
       --api-version <text>  info.version of the OpenAPI document
+      --openapi-version <v> 3.2 (default) or 3.1, for tools that do not read 3.2 yet
       --check               write nothing; exit 1 when a file is stale
       --watch               regenerate whenever the contract or a file it imports changes
   -h, --help                show this help
@@ -34,9 +34,12 @@ export type Command =
 
 const usage = (message: string) => new CodegenError(CodegenErrorCode.USAGE, message);
 
+/** `--openapi-version`: `3.2` or `3.1` (or the full `3.2.0`, `3.1.0`). */
 function parseOpenApiVersion(text: string | undefined): OpenApiVersion | undefined {
-  if (text === undefined || text === '3.1' || text === '3.2') return text;
-  throw usage(`--openapi-version must be 3.1 or 3.2, not "${text}"`);
+  if (text === undefined) return undefined;
+  if (text === '3.1' || text === '3.1.0') return '3.1.0';
+  if (text === '3.2' || text === '3.2.0') return '3.2.0';
+  throw usage(`--openapi-version must be 3.2 or 3.1, not "${text}"`);
 }
 
 /**
@@ -65,15 +68,15 @@ export function parseCommand(argv: readonly string[]): Command {
   if (values.out === undefined)
     throw usage('Missing --out <file>: where to write the client module');
   if (values.check && values.watch) throw usage('--check and --watch exclude each other');
-  const openapiVersion = parseOpenApiVersion(values['openapi-version']);
-  if (openapiVersion !== undefined && values.openapi === undefined) {
+  const openApiVersion = parseOpenApiVersion(values['openapi-version']);
+  if (openApiVersion !== undefined && values.openapi === undefined) {
     throw usage('--openapi-version goes with --openapi <file>');
   }
   const openapiOptions = {
     ...(values.base === undefined ? {} : { basePath: values.base }),
     ...(values.title === undefined ? {} : { title: values.title }),
     ...(values['api-version'] === undefined ? {} : { version: values['api-version'] }),
-    ...(openapiVersion === undefined ? {} : { openapiVersion }),
+    ...(openApiVersion === undefined ? {} : { openApiVersion }),
   };
   return {
     type: 'generate',

@@ -1,3 +1,5 @@
+// `bigintString()`: a `bigint` in code, a decimal string on the wire (integers past 2^53). Marked
+// with `CODEC_META_KEY` like `isoDate()`, so that codegen can print it into a generated client.
 import { z } from 'zod';
 import { CODEC_META_KEY } from './iso-date.js';
 

@@ -1,3 +1,5 @@
+// `isoDate()`: a `Date` in code, an ISO 8601 string on the wire. Also `CODEC_META_KEY`, the meta
+// marker on ssekit's codecs that codegen reads to print them again and the OpenAPI document drops.
 import { z } from 'zod';
 
 /** Meta key that marks ssekit's codecs, so that codegen can print them and rebuild them. */

@@ -1,3 +1,5 @@
+// What a contract is and how it is made: `defineContract` checks every event and stream name and
+// schema at startup, with the name rules (pattern, reserved `ssekit.` prefix, the control events).
 import type { z } from 'zod';
 import { SseError, SseErrorCode } from '../errors.js';
 

@@ -1,3 +1,5 @@
+// The SSE encoder: fields (`SseFrame`) → `text/event-stream` text, comments (the server's
+// heartbeat), `retry:`. A field value that could inject another field is refused, never escaped.
 import { SseError, SseErrorCode } from '../errors.js';
 
 /** One SSE event as fields. `data` may hold line breaks: it is split into several `data:` lines. */

@@ -1,3 +1,5 @@
+// ssekit's own event ids, `<epoch>-<seq>`: parse, format, order within an epoch, new epochs. The
+// memory broker numbers its log with them and reads a client's `Last-Event-ID` back through them.
 import { SseError, SseErrorCode } from '../errors.js';
 
 /** An event id of ssekit's own logs: `<epoch>-<seq>`. The epoch names one log; seq grows by 1 per event. */

@@ -1,7 +1,6 @@
 // The access rule of every route: run `authorize`, and turn its result into a grant or a refusal. It
 // fails closed: a result that makes no sense for the request refuses it, and says why in onError.
 import { SseError, SseErrorCode } from '@ssekit/core';
-import type { Request } from 'express';
 import type { EventPredicate } from '../hub/connection.js';
 import type { AuthorizeRequest, SseServerBaseOptions } from '../types.js';
 
@@ -56,8 +55,8 @@ export function toAccess(
  * `authorize` throws (an `SseError` keeps its code; anything else becomes `INTERNAL`).
  */
 export async function authorizeRequest(
-  options: SseServerBaseOptions,
-  req: Request,
+  options: SseServerBaseOptions<any>,
+  req: unknown,
   request: AuthorizeRequest,
 ): Promise<Access> {
   if (!options.authorize) return OPEN;

@@ -1,5 +1,9 @@
-import type { ServerResponse } from 'node:http';
+// What a route answers, before any transport: a JSON body (errors, the OpenAPI document), the
+// headers of a HEAD, a stream to open on a sink, or "not a route of ours". Each adapter turns an
+// answer into its own response; the status codes and error bodies live here once.
+import { Buffer } from 'node:buffer';
 import { SseError, SseErrorCode } from '@ssekit/core';
+import type { SseSink } from '../hub/sink.js';
 
 const STATUS: Record<SseErrorCode, number> = {
   BAD_REQUEST: 400,
@@ -30,26 +34,55 @@ export function statusOf(error: SseError): number {
   return error.status ?? STATUS[error.code];
 }
 
-/**
- * Answer a request that will not become a stream: a JSON body `{ "error": { code, message, issues? } }`.
- * Nothing is written when the response has already started (the stream carries its own errors).
- */
-export function sendError(
-  res: ServerResponse,
-  error: SseError,
+/** A route's answer, a union tagged by `type`; the adapters write it. */
+export type Answer =
+  /** A complete JSON response: an error before the stream, or the OpenAPI document. */
+  | {
+      readonly type: 'json';
+      readonly status: number;
+      readonly headers: Readonly<Record<string, string>>;
+      readonly body: string;
+    }
+  /** HEAD on a stream route: the stream's headers (`sseHeaders`), status 200, no body. */
+  | { readonly type: 'head' }
+  /**
+   * A stream, authorized and holding its connection slot: the adapter sends status 200 with
+   * `sseHeaders`, makes a sink, and calls `open` with it at once (the slot is released on its close).
+   */
+  | { readonly type: 'stream'; open(sink: SseSink): void }
+  /** Not a route of this server: express passes the request on, the Fetch handler answers 404. */
+  | { readonly type: 'none' };
+
+/** A complete JSON response. */
+export function jsonAnswer(
+  status: number,
+  body: string,
   headers: Record<string, string> = {},
-): void {
-  if (res.headersSent || res.destroyed) return;
+): Answer {
+  return {
+    type: 'json',
+    status,
+    body,
+    headers: {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': String(Buffer.byteLength(body)),
+      ...headers,
+    },
+  };
+}
+
+/**
+ * Answer a request that will not become a stream: a JSON body `{ "error": { code, message, issues? } }`
+ * with the error's status.
+ */
+export function errorAnswer(error: SseError, headers: Record<string, string> = {}): Answer {
   const body = JSON.stringify({ error: { ...error.toJSON(), status: undefined } });
-  res.writeHead(statusOf(error), {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
+  return jsonAnswer(statusOf(error), body, {
     'Cache-Control': 'no-store',
     // The body may echo parts of the request: never let a browser sniff it into something else.
     'X-Content-Type-Options': 'nosniff',
     ...headers,
   });
-  res.end(body);
 }
 
 /** Shorthand for the errors of malformed requests. */

@@ -1,75 +1,86 @@
+// `GET {base}/streams/:name?input=<JSON>` and `POST {base}/streams/:name`, for every adapter: read
+// the input, authorize, check the name and the input, then run the handler on the adapter's sink.
 import { SseError, SseErrorCode, toSseIssues } from '@ssekit/core';
-import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { runStream } from '../streams/run.js';
-import type { StreamHandlers } from '../types.js';
 import { type Access, authorizeRequest } from './access.js';
-import {
-  answerHead,
-  clientIp,
-  closingError,
-  ignore,
-  type RouteContext,
-  refuse,
-  searchParams,
-  startStream,
-} from './events-route.js';
+import { closingError, type RouteContext, refuse, streamPreamble } from './context.js';
+import type { IncomingRequest } from './incoming.js';
 import { QUERY_LIMITS, readLastEventId } from './query.js';
+import type { Answer } from './respond.js';
 
-function readInput(req: Request, params: URLSearchParams, maxInputBytes: number): unknown {
-  if (req.method === 'POST') {
-    // express.json() ran before: a missing or non-JSON body arrives as undefined.
-    return req.body;
+function notJson(cause?: unknown): SseError {
+  return new SseError(SseErrorCode.INVALID_INPUT, 'Stream input is not valid JSON', { cause });
+}
+
+function tooLarge(): SseError {
+  return new SseError(SseErrorCode.PAYLOAD_TOO_LARGE, 'Stream input is too large');
+}
+
+/** The input of a stream request: a JSON POST body, or `?input=<JSON>`; `undefined` when none. */
+async function readInput(incoming: IncomingRequest, maxInputBytes: number): Promise<unknown> {
+  if (incoming.method === 'POST') {
+    const body = await incoming.readBody(maxInputBytes);
+    switch (body.type) {
+      case 'none':
+        return undefined;
+      case 'parsed':
+        return body.value;
+      case 'too-large':
+        throw tooLarge();
+      case 'unsupported':
+        throw notJson();
+      case 'bytes': {
+        const text = new TextDecoder('utf-8', { fatal: false }).decode(body.bytes);
+        if (text.trim() === '') return undefined;
+        try {
+          return JSON.parse(text);
+        } catch (cause) {
+          throw notJson(cause);
+        }
+      }
+    }
   }
-  const all = params.getAll('input');
+  const all = incoming.params.getAll('input');
   if (all.length > 1)
     throw new SseError(SseErrorCode.BAD_REQUEST, 'Query parameter "input" may appear only once');
   const raw = all[0];
   if (raw === undefined) return undefined;
-  if (raw.length > Math.min(maxInputBytes, QUERY_LIMITS.maxInputLength)) {
-    throw new SseError(SseErrorCode.PAYLOAD_TOO_LARGE, 'Stream input is too large');
-  }
+  if (raw.length > Math.min(maxInputBytes, QUERY_LIMITS.maxInputLength)) throw tooLarge();
   try {
     return JSON.parse(raw);
   } catch (cause) {
-    throw new SseError(SseErrorCode.INVALID_INPUT, 'Stream input is not valid JSON', { cause });
+    throw notJson(cause);
   }
 }
 
 /**
- * `GET {base}/streams/:name?input=<JSON>` and `POST {base}/streams/:name` with a JSON body: validate
- * authorize, then check the name and the input with the stream's schema (4xx before any stream
- * byte), then run the handler with the principal authorize granted.
+ * Plan an RPC stream: input errors first (4xx before any stream byte), then authorize, then the name
+ * and the input checked with the stream's schema, then a stream whose `open` runs the handler with
+ * the principal authorize granted.
  */
-export async function handleStream(
+export async function planStream(
   ctx: RouteContext,
-  handlers: StreamHandlers<typeof ctx.contract>,
-  req: Request,
-  res: Response,
+  incoming: IncomingRequest,
   name: string,
-  maxInputBytes: number,
-): Promise<void> {
-  if (req.method === 'HEAD') {
-    answerHead(res);
-    return;
-  }
+): Promise<Answer> {
+  if (incoming.method === 'HEAD') return { type: 'head' };
   let release: (() => void) | undefined;
   let input: unknown;
   let lastEventId: string | undefined;
   let access: Access;
   try {
     if (ctx.isClosing()) throw closingError();
-    const params = searchParams(req);
-    const raw = readInput(req, params, maxInputBytes);
+    const raw = await readInput(incoming, ctx.maxInputBytes);
     const definition = Object.hasOwn(ctx.contract.streams, name)
       ? ctx.contract.streams[name]
       : undefined;
     const parsed = definition ? z.safeDecode(definition.input, raw as never) : undefined;
-    lastEventId = readLastEventId(req.headers['last-event-id'], params);
-    release = ctx.limits.acquire(clientIp(req));
+    lastEventId = readLastEventId(incoming.lastEventId, incoming.params);
+    release = ctx.limits.acquire(incoming.clientAddress);
     // Authorize before saying whether the name exists or the input fits: an anonymous caller learns
     // nothing about the contract.
-    access = await authorizeRequest(ctx.options, req, {
+    access = await authorizeRequest(ctx.options, incoming.native, {
       type: 'stream',
       stream: name,
       input: parsed?.success ? parsed.data : undefined,
@@ -89,40 +100,44 @@ export async function handleStream(
     input = parsed.data;
   } catch (error) {
     release?.();
-    refuse(ctx, res, error);
-    return;
+    return refuse(ctx, error);
   }
-  if (res.destroyed || ctx.isClosing()) {
+  if (incoming.gone() || ctx.isClosing()) {
     release();
-    if (!res.headersSent) refuse(ctx, res, closingError());
-    return;
+    return refuse(ctx, closingError());
   }
-
-  const controller = new AbortController();
-  ctx.stats.streams += 1;
   const done = release;
-  const untrack = ctx.trackStream(controller, res, access.principal);
-  res.on('close', () => {
-    controller.abort();
-    ctx.stats.streams -= 1;
-    untrack();
-    done();
-  });
-  res.on('error', ignore);
-  startStream(res, ctx.retryMs);
-  await runStream({
-    contract: ctx.contract,
-    name,
-    handler: handlers[name]!,
-    input,
-    lastEventId,
-    principal: access.principal,
-    req,
-    res,
-    signal: controller.signal,
-    stats: ctx.stats,
-    serverOptions: ctx.options,
-    maxBufferedBytes: ctx.maxBufferedBytes,
-    maxEventBytes: ctx.maxEventBytes,
-  });
+  return {
+    type: 'stream',
+    open(sink) {
+      const controller = new AbortController();
+      ctx.stats.streams += 1;
+      const untrack = ctx.trackStream(controller, sink, access.principal);
+      sink.onClose(() => {
+        controller.abort();
+        ctx.stats.streams -= 1;
+        untrack();
+        done();
+      });
+      sink.write(streamPreamble(ctx.retryMs));
+      void runStream({
+        contract: ctx.contract,
+        name,
+        handler: ctx.handlers[name]!,
+        input,
+        lastEventId,
+        principal: access.principal,
+        req: incoming.native,
+        sink,
+        signal: controller.signal,
+        stats: ctx.stats,
+        serverOptions: ctx.options,
+        maxBufferedBytes: ctx.maxBufferedBytes,
+        maxEventBytes: ctx.maxEventBytes,
+      }).catch((error: unknown) => {
+        ctx.options.onError?.(error, { type: 'stream', stream: name });
+        sink.destroy();
+      });
+    },
+  };
 }

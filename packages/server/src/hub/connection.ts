@@ -1,8 +1,9 @@
-// One open broadcast connection: the response it writes to, its filter and access predicate, its
-// replay cursor, and the accounting of what it has not sent yet. The hub decides what goes into it.
-import type { ServerResponse } from 'node:http';
+// One open broadcast connection: the sink it writes to, its filter and access predicate, its replay
+// cursor, and the accounting of what it has not sent yet. The hub decides what goes into it.
+import { Buffer } from 'node:buffer';
 import type { ReplayCursor } from '../resume/cursor.js';
 import type { SubscriptionFilter } from './filter.js';
+import type { SseSink } from './sink.js';
 
 /** A per-connection access check from `authorize`, over each event's name and topic. */
 export type EventPredicate = (event: string, topic: string | undefined) => boolean;
@@ -17,9 +18,10 @@ export type ConnectionState =
   | { readonly type: 'live' }
   | { readonly type: 'closed' };
 
-/** One open broadcast stream: the response it writes to, its filter, and its write accounting. */
+/** One open broadcast stream: the sink it writes to, its filter, and its write accounting. */
 export class SseConnection {
-  readonly res: ServerResponse;
+  /** Where its bytes go: a Node response or a `ReadableStream`, through the adapter's sink. */
+  readonly sink: SseSink;
   readonly filter: SubscriptionFilter;
   readonly predicate: EventPredicate | undefined;
   /** The principal `authorize` granted, for `sse.disconnect`. */
@@ -32,13 +34,13 @@ export class SseConnection {
   lastWriteAt = Date.now();
 
   constructor(options: {
-    res: ServerResponse;
+    sink: SseSink;
     filter: SubscriptionFilter;
     predicate: EventPredicate | undefined;
     principal?: unknown;
     ip: string;
   }) {
-    this.res = options.res;
+    this.sink = options.sink;
     this.filter = options.filter;
     this.predicate = options.predicate;
     this.principal = options.principal;
@@ -50,34 +52,31 @@ export class SseConnection {
     return this.predicate ? '' : this.filter.key;
   }
 
-  /** Bytes accepted by `write` but not yet handed to the kernel (the response's and the socket's). */
+  /** Bytes accepted by `write` but not yet taken by the transport (see `SseSink.bufferedBytes`). */
   get bufferedBytes(): number {
-    return this.res.writableLength;
+    return this.sink.bufferedBytes;
+  }
+
+  /** Whether more than `limit` bytes wait to be sent; cheap enough for every connection every tick. */
+  holdsMoreThan(limit: number): boolean {
+    return this.sink.holdsMoreThan(limit);
   }
 
   get writable(): boolean {
-    return this.state.type !== 'closed' && !this.res.destroyed && !this.res.writableEnded;
+    return this.state.type !== 'closed' && this.sink.writable;
   }
 
   /** Write one chunk. Returns the bytes written (0 when the connection is gone). */
-  write(chunk: string | Buffer, now: number = Date.now()): number {
+  write(chunk: string | Uint8Array, now: number = Date.now()): number {
     if (!this.writable) return 0;
-    this.res.write(chunk);
+    this.sink.write(chunk);
     this.lastWriteAt = now;
-    return typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    return typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
   }
 
   /** Resolves once at most `highWaterBytes` are unsent, or the connection is gone. */
   drained(highWaterBytes: number): Promise<void> {
-    if (this.res.writableLength <= highWaterBytes || !this.writable) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        this.res.off('drain', done);
-        this.res.off('close', done);
-        resolve();
-      };
-      this.res.on('drain', done);
-      this.res.on('close', done);
-    });
+    if (!this.writable) return Promise.resolve();
+    return this.sink.drained(highWaterBytes);
   }
 }

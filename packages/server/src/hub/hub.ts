@@ -1,6 +1,8 @@
 // The fan-out hub: every event from the broker passes here once per tick; it builds one buffer per
 // subscription set and writes it once per connection, replays resuming connections page by page, and
 // keeps unsent bytes bounded per connection and in total.
+import { Buffer } from 'node:buffer';
+import { setImmediate } from 'node:timers';
 import { encodeComment, encodeEvent, encodeResetEvent } from '@ssekit/core';
 import type { Broker, BrokerEvent, ResetReason } from '../broker/types.js';
 import { type CursorStep, ReplayCursor } from '../resume/cursor.js';
@@ -41,6 +43,16 @@ class PredicateError {
 // A function, not an inline test: the state changes across awaits, which narrowing cannot see.
 function isClosed(conn: SseConnection): boolean {
   return conn.state.type === 'closed';
+}
+
+/** The bytes of a pass vector: which events of a batch one connection may see. */
+const PASSED = 49; // '1'
+const DROPPED = 48; // '0'
+const EMPTY = Buffer.alloc(0);
+
+function sameBytes(a: Uint8Array, b: Uint8Array, length: number): boolean {
+  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function passes(conn: SseConnection, event: BrokerEvent): boolean {
@@ -208,21 +220,34 @@ export class Hub {
     const joining: SseConnection[] = [];
     // Singles whose filter and predicate let the same events through share one buffer, keyed by
     // which events passed: with predicates that mostly agree, the fan-out stays one buffer per set.
+    // Most connections pass what the one before passed: that case is a byte comparison, no lookup.
     const shared = new Map<string, Buffer>();
+    const bits = Buffer.alloc(events.length);
+    const previous: { bits: Uint8Array; length: number; chunk: Buffer } = {
+      bits: new Uint8Array(events.length),
+      length: -1,
+      chunk: EMPTY,
+    };
     for (const conn of this.#singles) {
       const cursor = conn.cursor;
       const admitted = cursor ? cursor.admit(events) : events;
-      let key = '';
+      const count = admitted.length;
       let any = false;
+      const { filter, predicate } = conn;
+      let i = 0;
       try {
-        for (const event of admitted) {
-          const ok = passes(conn, event);
-          key += ok ? '1' : '0';
+        for (; i < count; i++) {
+          const event = admitted[i]!;
+          // `passes`, inlined: this loop runs for every connection and every event of the tick.
+          const ok =
+            matchesFilter(filter, event.event, event.topic) &&
+            (predicate === undefined || predicate(event.event, event.topic) === true);
+          bits[i] = ok ? PASSED : DROPPED;
           if (ok) any = true;
         }
       } catch (error) {
-        if (!(error instanceof PredicateError)) throw error;
-        this.#failPredicate(conn, error);
+        // Only the predicate can throw here.
+        this.#failPredicate(conn, new PredicateError(error, admitted[i]!.event));
         continue;
       }
       if (cursor && !cursor.skipping) {
@@ -230,17 +255,25 @@ export class Hub {
         if (!conn.predicate) joining.push(conn);
       }
       if (!any) continue;
-      // A cursor may have dropped a prefix of the batch: the key says where the bits start.
-      key = `${events.length - admitted.length}:${key}`;
-      let chunk = shared.get(key);
-      if (chunk === undefined) {
-        let text = '';
-        for (let i = 0; i < admitted.length; i++) {
-          if (key.charCodeAt(key.length - admitted.length + i) === 49)
-            text += this.#frameOf(admitted[i]!);
+      // A cursor may have dropped a prefix of the batch: admitted batches of one length are suffixes
+      // of the same batch, so the length and the bits name the events.
+      let chunk: Buffer;
+      if (count === previous.length && sameBytes(bits, previous.bits, count)) {
+        chunk = previous.chunk;
+      } else {
+        const key = `${count}:${bits.toString('latin1', 0, count)}`;
+        let found = shared.get(key);
+        if (found === undefined) {
+          let text = '';
+          for (let i = 0; i < count; i++)
+            if (bits[i] === PASSED) text += this.#frameOf(admitted[i]!);
+          found = Buffer.from(text);
+          shared.set(key, found);
         }
-        chunk = Buffer.from(text);
-        shared.set(key, chunk);
+        chunk = found;
+        previous.bits.set(bits.subarray(0, count));
+        previous.length = count;
+        previous.chunk = chunk;
       }
       written += this.#write(conn, chunk, now);
     }
@@ -316,7 +349,7 @@ export class Hub {
    * never closes a connection that keeps up, however large the batch.)
    */
   #write(conn: SseConnection, chunk: string | Buffer, now: number = Date.now()): number {
-    if (conn.state.type === 'live' && conn.bufferedBytes > this.#options.maxBufferedBytes) {
+    if (conn.state.type === 'live' && conn.holdsMoreThan(this.#options.maxBufferedBytes)) {
       this.#options.stats.slowCloses += 1;
       this.#close(conn);
       return 0;
@@ -366,7 +399,7 @@ export class Hub {
 
   #close(conn: SseConnection): void {
     this.remove(conn);
-    conn.res.destroy();
+    conn.sink.destroy();
   }
 
   #enqueue(events: readonly BrokerEvent[]): void {

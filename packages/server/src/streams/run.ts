@@ -1,3 +1,7 @@
+// Runs one RPC stream: pulls the handler's yields, validates and frames each, and writes them to the
+// stream's sink under backpressure, whatever transport carries it.
+import { Buffer } from 'node:buffer';
+import { setImmediate } from 'node:timers';
 import {
   type AnyContract,
   encodeEndEvent,
@@ -5,7 +9,7 @@ import {
   encodeEvent,
   toSseError,
 } from '@ssekit/core';
-import type { Request, Response } from 'express';
+import type { SseSink } from '../hub/sink.js';
 import type { SseServerStats } from '../hub/stats.js';
 import type { SseServerBaseOptions, StreamHandler } from '../types.js';
 import { encodeStreamYield } from './encode-yield.js';
@@ -21,40 +25,31 @@ const FLUSH_BYTES = 64 * 1024;
 export async function runStream(options: {
   contract: AnyContract;
   name: string;
-  handler: StreamHandler<AnyContract, string>;
+  handler: StreamHandler<AnyContract, string, unknown>;
   input: unknown;
   lastEventId: string | undefined;
   principal: unknown;
-  req: Request;
-  res: Response;
+  /** The adapter's own request (express's `req`, or the Fetch `Request`), handed to the handler. */
+  req: unknown;
+  sink: SseSink;
   signal: AbortSignal;
   stats: SseServerStats;
   serverOptions: SseServerBaseOptions;
   maxBufferedBytes: number;
   maxEventBytes: number;
 }): Promise<void> {
-  const { contract, name, res, signal, stats } = options;
+  const { contract, name, sink, signal, stats } = options;
   let pending = '';
   let scheduled = false;
 
   const flush = (): void => {
     scheduled = false;
-    if (pending === '' || res.destroyed || res.writableEnded) return;
+    if (pending === '' || !sink.writable) return;
     const chunk = Buffer.from(pending);
     pending = '';
-    res.write(chunk);
+    sink.write(chunk);
     stats.bytesWritten += chunk.length;
   };
-  const drained = (): Promise<void> =>
-    new Promise((resolve) => {
-      const done = () => {
-        res.off('drain', done);
-        res.off('close', done);
-        resolve();
-      };
-      res.on('drain', done);
-      res.on('close', done);
-    });
 
   let ending: string;
   try {
@@ -77,9 +72,9 @@ export async function runStream(options: {
         setImmediate(flush);
       }
       // Backpressure: a generator faster than the client waits instead of filling memory.
-      if (res.writableLength > options.maxBufferedBytes) {
+      if (sink.holdsMoreThan(options.maxBufferedBytes)) {
         flush();
-        await drained();
+        await sink.drained(0);
       }
     }
     ending = encodeEndEvent();
@@ -92,8 +87,8 @@ export async function runStream(options: {
       ending = encodeErrorEvent(sse.toJSON());
     }
   }
-  if (signal.aborted || res.destroyed) return;
+  if (signal.aborted || sink.closed) return;
   pending += ending;
   flush();
-  res.end();
+  sink.end();
 }

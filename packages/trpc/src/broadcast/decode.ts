@@ -1,3 +1,5 @@
+// Decoding broker events for the broadcast procedure: one cached decode per event per process,
+// shared by every tRPC subscriber, and the check that skips events this contract does not know.
 import { type AnyContract, type DecodeResult, decodeData } from '@ssekit/core';
 import type { BrokerEvent } from '@ssekit/server';
 

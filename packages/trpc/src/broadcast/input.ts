@@ -1,3 +1,5 @@
+// The broadcast procedure's input: its zod schema (names, topics, `lastEventId`) within the SSE
+// endpoint's query bounds, and the server's filter and `authorize` topic pairs made from it.
 import {
   type AnyContract,
   type EventName,

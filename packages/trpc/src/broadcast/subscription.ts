@@ -1,3 +1,5 @@
+// The generator behind the broadcast procedure: replay from `lastEventId` through the server's
+// ReplayCursor, then live events from the LiveQueue, each a `tracked` item; resets as items too.
 import type { AnyContract, DecodeResult } from '@ssekit/core';
 import { type Broker, type BrokerEvent, type EventPredicate, ReplayCursor } from '@ssekit/server';
 import { TRPCError, type TrackedEnvelope, tracked } from '@trpc/server';

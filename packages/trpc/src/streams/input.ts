@@ -1,3 +1,5 @@
+// The input parser of an RPC stream procedure: the stream's schema decoded as the SSE endpoint
+// does, with the `lastEventId` tRPC adds on resume taken out, and `NO_EVENT_ID` for "no id yet".
 import {
   type AnyContract,
   formatIssues,

@@ -1,3 +1,5 @@
+// The generator behind an RPC stream procedure: the server's handler for the stream, each yield
+// checked by the SSE endpoint's `encodeStreamYield`, decoded and `tracked` with the handler's ids.
 import { type AnyContract, decodeData, type StreamEvent } from '@ssekit/core';
 import { encodeStreamYield, type StreamHandler } from '@ssekit/server';
 import { type TrackedEnvelope, tracked } from '@trpc/server';

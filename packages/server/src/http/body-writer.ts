@@ -1,0 +1,148 @@
+// Writing the body of a started SSE response, and knowing how much of it waits to be sent. On a
+// plain HTTP/1.1 chunked response it writes framed chunks on the socket itself; else `res.write`.
+import { OutgoingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** The body of one started response: what the hub and RPC streams write through. */
+export interface BodyWriter {
+  /** Write one chunk (a `Buffer` may be shared by many responses: it is framed once for all). */
+  write(chunk: string | Uint8Array): void;
+  /** Bytes accepted by `write` but not yet handed to the kernel. */
+  readonly bufferedBytes: number;
+  /**
+   * Whether more than `limit` bytes wait to be sent. Cheap on the fan-out path: after a write that
+   * was accepted below the high-water mark, it does not read the exact count.
+   */
+  holdsMoreThan(limit: number): boolean;
+  /** Resolves once at most `highWaterBytes` wait, or the response is gone. */
+  drained(highWaterBytes: number): Promise<void>;
+}
+
+const CRLF = Buffer.from('\r\n');
+/** Each shared buffer's chunk framing, built once per tick for all the responses it goes to. */
+const framed = new WeakMap<Uint8Array, Buffer>();
+
+function frameChunk(chunk: string | Uint8Array): Buffer {
+  if (typeof chunk === 'string') {
+    return Buffer.from(`${Buffer.byteLength(chunk).toString(16)}\r\n${chunk}\r\n`);
+  }
+  let frame = framed.get(chunk);
+  if (frame === undefined) {
+    frame = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`, 'latin1'), chunk, CRLF]);
+    framed.set(chunk, frame);
+  }
+  return frame;
+}
+
+/**
+ * The writer for `res`, whose head is already sent (`flushHeaders`).
+ *
+ * Why the socket: a `res.write` costs the `OutgoingMessage` machinery per response per tick (state
+ * checks, a cork and a `nextTick` uncork, the chunk's size line and CRLF written as pieces), and
+ * under express about six times that: express changes the prototype of every response
+ * (`Object.setPrototypeOf(res, app.response)`), which leaves V8's property caches slow on every
+ * call into Node's response code (nodejs/node#37457). The socket path frames a shared buffer once
+ * and writes it with one `socket.write` per response, the same bytes `res.write` would send.
+ *
+ * It is taken only where the bytes are the same: HTTP/1.1 chunked encoding (so never HTTP/1.0 or
+ * HTTP/2, whose `res.socket` is not a byte stream of this response), a `write` that no middleware
+ * wrapped (compression), no `Content-Encoding`, and nothing of the response still queued inside it.
+ * The response still ends through `res.end()`, which writes the last chunk: keep-alive and Node's
+ * own bookkeeping hold.
+ */
+export function bodyWriter(res: ServerResponse): BodyWriter {
+  const socket = res.socket as Socket | null;
+  const direct =
+    socket !== null &&
+    (res as ServerResponse & { chunkedEncoding?: boolean }).chunkedEncoding === true &&
+    res.headersSent &&
+    res.write === OutgoingMessage.prototype.write &&
+    res.getHeader('content-encoding') === undefined &&
+    res.writableLength === socket.writableLength;
+  return direct ? new SocketBody(res, socket) : new ResponseBody(res);
+}
+
+/** Through `res.write`: HTTP/2, HTTP/1.0, wrapped responses. */
+class ResponseBody implements BodyWriter {
+  readonly #res: ServerResponse;
+  /**
+   * Below this limit the exact count is always read. HTTP/2's compatibility response has no
+   * `writableNeedDrain`: there the shortcut never applies.
+   */
+  readonly #highWaterMark: number;
+
+  constructor(res: ServerResponse) {
+    this.#res = res;
+    this.#highWaterMark =
+      typeof res.writableNeedDrain === 'boolean' ? res.writableHighWaterMark : Infinity;
+  }
+
+  write(chunk: string | Uint8Array): void {
+    this.#res.write(chunk);
+  }
+
+  get bufferedBytes(): number {
+    return this.#res.writableLength;
+  }
+
+  holdsMoreThan(limit: number): boolean {
+    // A response whose last write was accepted holds at most its high-water mark.
+    if (limit >= this.#highWaterMark && !this.#res.writableNeedDrain) return false;
+    return this.#res.writableLength > limit;
+  }
+
+  drained(highWaterBytes: number): Promise<void> {
+    return drainedOf(this.#res, this.#res, highWaterBytes);
+  }
+}
+
+/** Framed chunks straight on the socket of an HTTP/1.1 chunked response. */
+class SocketBody implements BodyWriter {
+  readonly #res: ServerResponse;
+  readonly #socket: Socket;
+  readonly #highWaterMark: number;
+
+  constructor(res: ServerResponse, socket: Socket) {
+    this.#res = res;
+    this.#socket = socket;
+    this.#highWaterMark = socket.writableHighWaterMark;
+  }
+
+  write(chunk: string | Uint8Array): void {
+    if (chunk.length === 0) return; // an empty chunk would end the body
+    this.#socket.write(frameChunk(chunk));
+  }
+
+  get bufferedBytes(): number {
+    return this.#res.writableLength;
+  }
+
+  holdsMoreThan(limit: number): boolean {
+    if (limit >= this.#highWaterMark && !this.#socket.writableNeedDrain) return false;
+    return this.#res.writableLength > limit;
+  }
+
+  drained(highWaterBytes: number): Promise<void> {
+    return drainedOf(this.#socket, this.#res, highWaterBytes);
+  }
+}
+
+/** Resolves once `res` holds at most `highWaterBytes`, checked on each `drain` of `emitter`, or on close. */
+function drainedOf(
+  emitter: Socket | ServerResponse,
+  res: ServerResponse,
+  highWaterBytes: number,
+): Promise<void> {
+  if (res.writableLength <= highWaterBytes || res.destroyed || res.writableEnded) {
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const done = (): void => {
+      emitter.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    emitter.on('drain', done);
+    res.on('close', done);
+  });
+}
