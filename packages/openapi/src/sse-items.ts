@@ -14,11 +14,13 @@ export interface ItemEntry {
 }
 
 /**
- * One entry of an `itemSchema`'s `oneOf`: [OpenAPI 3.2, Media Type Examples, "Server-Sent Event
- * Streams"] `data` is a string whose content is JSON, described with `contentMediaType` and
- * `contentSchema` (the wire form of the event's schema).
+ * One event of a stream as a JSON Schema object: its name as a constant, its id, and `data` as the
+ * caller describes it (3.2: JSON text; 3.1: the parsed value). The one shape of both versions.
  */
-function item(entry: ItemEntry): JsonSchema {
+function eventItem(
+  entry: ItemEntry,
+  properties: { readonly event: JsonSchema; readonly data: JsonSchema },
+): JsonSchema {
   const required = entry.idRequired ? ['event', 'data', 'id'] : ['event', 'data'];
   return {
     type: 'object',
@@ -26,19 +28,26 @@ function item(entry: ItemEntry): JsonSchema {
     ...(entry.description === undefined ? {} : { description: entry.description }),
     required,
     properties: {
-      event: { const: entry.event },
+      event: properties.event,
       id: {
         type: 'string',
         description: 'The event id: send it back as `Last-Event-ID` to resume after it.',
       },
-      data: {
-        type: 'string',
-        contentMediaType: 'application/json',
-        contentSchema: entry.data,
-      },
+      data: properties.data,
     },
   };
 }
+
+/**
+ * One entry of an `itemSchema`'s `oneOf`: [OpenAPI 3.2, Media Type Examples, "Server-Sent Event
+ * Streams"] `data` is a string whose content is JSON, described with `contentMediaType` and
+ * `contentSchema` (the wire form of the event's schema).
+ */
+const item = (entry: ItemEntry): JsonSchema =>
+  eventItem(entry, {
+    event: { const: entry.event },
+    data: { type: 'string', contentMediaType: 'application/json', contentSchema: entry.data },
+  });
 
 /**
  * The `itemSchema` of a `text/event-stream` response: the generic event schema narrowed to one entry
@@ -82,27 +91,14 @@ export const streamEndEntries = (): ItemEntry[] => [
  * event's schema itself), since 3.1 tools (openapi-typescript, swagger-parser) read a schema there
  * and drop `contentSchema`. The wire form is still one line of JSON text: the description says so.
  */
-function decodedItem(entry: ItemEntry): JsonSchema {
-  const required = entry.idRequired ? ['event', 'data', 'id'] : ['event', 'data'];
-  return {
-    type: 'object',
-    title: entry.event,
-    ...(entry.description === undefined ? {} : { description: entry.description }),
-    required,
-    properties: {
-      event: { type: 'string', const: entry.event },
-      id: {
-        type: 'string',
-        description: 'The event id: send it back as `Last-Event-ID` to resume after it.',
-      },
-      data: {
-        description:
-          'Sent as one line of JSON text in the `data:` field; this is that JSON parsed.',
-        allOf: [entry.data],
-      },
+const decodedItem = (entry: ItemEntry): JsonSchema =>
+  eventItem(entry, {
+    event: { type: 'string', const: entry.event },
+    data: {
+      description: 'Sent as one line of JSON text in the `data:` field; this is that JSON parsed.',
+      allOf: [entry.data],
     },
-  };
-}
+  });
 
 /** Which OpenAPI version a document is written for. */
 export type OpenApiVersion = '3.2.0' | '3.1.0';
