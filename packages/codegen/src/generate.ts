@@ -23,7 +23,7 @@ export interface GenerateOptions {
   readonly openapi?: string | undefined;
   /** The export that holds the contract. @default the one contract the module exports */
   readonly exportName?: string | undefined;
-  /** `basePath`, `title`, `version` and `openapiVersion` of the OpenAPI document. */
+  /** `basePath`, `title`, `version` and `openApiVersion` of the OpenAPI document. */
   readonly openapiOptions?: OpenApiOptions | undefined;
   /** Relative paths resolve from here. @default process.cwd() */
   readonly cwd?: string | undefined;
