@@ -1,7 +1,9 @@
 // Writing the body of a started SSE response, and knowing how much of it waits to be sent. On a
 // plain HTTP/1.1 chunked response it writes framed chunks on the socket itself; else `res.write`.
+import { Buffer } from 'node:buffer';
 import { OutgoingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import process from 'node:process';
 
 /** The body of one started response: what the hub and RPC streams write through. */
 export interface BodyWriter {
@@ -19,6 +21,14 @@ export interface BodyWriter {
 }
 
 const CRLF = Buffer.from('\r\n');
+/**
+ * The socket path is measured and tested on Node only. Bun and Deno implement `node:http` over
+ * servers of their own (Bun, for one, reports `chunkedEncoding` false): there the body keeps
+ * `res.write`, whose framing is theirs.
+ */
+const ON_NODE =
+  (process.versions as { bun?: string }).bun === undefined &&
+  (process.versions as { deno?: string }).deno === undefined;
 /** Each shared buffer's chunk framing, built once per tick for all the responses it goes to. */
 const framed = new WeakMap<Uint8Array, Buffer>();
 
@@ -44,7 +54,7 @@ function frameChunk(chunk: string | Uint8Array): Buffer {
  * call into Node's response code (nodejs/node#37457). The socket path frames a shared buffer once
  * and writes it with one `socket.write` per response, the same bytes `res.write` would send.
  *
- * It is taken only where the bytes are the same: HTTP/1.1 chunked encoding (so never HTTP/1.0 or
+ * It is taken only on Node, and only where the bytes are the same: HTTP/1.1 chunked encoding (so never HTTP/1.0 or
  * HTTP/2, whose `res.socket` is not a byte stream of this response), a `write` that no middleware
  * wrapped (compression), no `Content-Encoding`, and nothing of the response still queued inside it.
  * The response still ends through `res.end()`, which writes the last chunk: keep-alive and Node's
@@ -53,6 +63,7 @@ function frameChunk(chunk: string | Uint8Array): Buffer {
 export function bodyWriter(res: ServerResponse): BodyWriter {
   const socket = res.socket as Socket | null;
   const direct =
+    ON_NODE &&
     socket !== null &&
     (res as ServerResponse & { chunkedEncoding?: boolean }).chunkedEncoding === true &&
     res.headersSent &&
