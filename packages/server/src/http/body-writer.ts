@@ -70,26 +70,38 @@ export function bodyWriter(res: ServerResponse): BodyWriter {
     res.write === OutgoingMessage.prototype.write &&
     res.getHeader('content-encoding') === undefined &&
     res.writableLength === socket.writableLength;
-  return direct ? new SocketBody(res, socket) : new ResponseBody(res);
+  return direct ? new Body(res, socket, true) : new Body(res, res, false);
 }
 
-/** Through `res.write`: HTTP/2, HTTP/1.0, wrapped responses. */
-class ResponseBody implements BodyWriter {
+/** What a body is written to: the response itself, or its socket. */
+type Target = ServerResponse | Socket;
+
+/**
+ * One response's body, written to `target`: its socket (chunks framed here) on the direct path, the
+ * response (`res.write` frames them) elsewhere. `res.writableLength` counts both queues.
+ */
+class Body implements BodyWriter {
   readonly #res: ServerResponse;
+  readonly #target: Target;
+  readonly #frame: boolean;
   /**
    * Below this limit the exact count is always read. HTTP/2's compatibility response has no
    * `writableNeedDrain`: there the shortcut never applies.
    */
   readonly #highWaterMark: number;
 
-  constructor(res: ServerResponse) {
+  constructor(res: ServerResponse, target: Target, frame: boolean) {
     this.#res = res;
+    this.#target = target;
+    this.#frame = frame;
     this.#highWaterMark =
-      typeof res.writableNeedDrain === 'boolean' ? res.writableHighWaterMark : Infinity;
+      typeof target.writableNeedDrain === 'boolean' ? target.writableHighWaterMark : Infinity;
   }
 
   write(chunk: string | Uint8Array): void {
-    this.#res.write(chunk);
+    if (!this.#frame) this.#target.write(chunk);
+    // An empty chunk would end the body.
+    else if (chunk.length > 0) this.#target.write(frameChunk(chunk));
   }
 
   get bufferedBytes(): number {
@@ -97,44 +109,13 @@ class ResponseBody implements BodyWriter {
   }
 
   holdsMoreThan(limit: number): boolean {
-    // A response whose last write was accepted holds at most its high-water mark.
-    if (limit >= this.#highWaterMark && !this.#res.writableNeedDrain) return false;
+    // A target whose last write was accepted holds at most its high-water mark.
+    if (limit >= this.#highWaterMark && !this.#target.writableNeedDrain) return false;
     return this.#res.writableLength > limit;
   }
 
   drained(highWaterBytes: number): Promise<void> {
-    return drainedOf(this.#res, this.#res, highWaterBytes);
-  }
-}
-
-/** Framed chunks straight on the socket of an HTTP/1.1 chunked response. */
-class SocketBody implements BodyWriter {
-  readonly #res: ServerResponse;
-  readonly #socket: Socket;
-  readonly #highWaterMark: number;
-
-  constructor(res: ServerResponse, socket: Socket) {
-    this.#res = res;
-    this.#socket = socket;
-    this.#highWaterMark = socket.writableHighWaterMark;
-  }
-
-  write(chunk: string | Uint8Array): void {
-    if (chunk.length === 0) return; // an empty chunk would end the body
-    this.#socket.write(frameChunk(chunk));
-  }
-
-  get bufferedBytes(): number {
-    return this.#res.writableLength;
-  }
-
-  holdsMoreThan(limit: number): boolean {
-    if (limit >= this.#highWaterMark && !this.#socket.writableNeedDrain) return false;
-    return this.#res.writableLength > limit;
-  }
-
-  drained(highWaterBytes: number): Promise<void> {
-    return drainedOf(this.#socket, this.#res, highWaterBytes);
+    return drainedOf(this.#target, this.#res, highWaterBytes);
   }
 }
 

@@ -55,11 +55,22 @@ function sameBytes(a: Uint8Array, b: Uint8Array, length: number): boolean {
   return true;
 }
 
+/** The one rule of what a connection may see: its filter, then its predicate. May throw (the predicate). */
+function admits(
+  filter: SseConnection['filter'],
+  predicate: SseConnection['predicate'],
+  event: BrokerEvent,
+): boolean {
+  return (
+    matchesFilter(filter, event.event, event.topic) &&
+    (predicate === undefined || predicate(event.event, event.topic) === true)
+  );
+}
+
+/** `admits` for one connection, a throwing predicate reported as a `PredicateError`. */
 function passes(conn: SseConnection, event: BrokerEvent): boolean {
-  if (!matchesFilter(conn.filter, event.event, event.topic)) return false;
-  if (!conn.predicate) return true;
   try {
-    return conn.predicate(event.event, event.topic) === true;
+    return admits(conn.filter, conn.predicate, event);
   } catch (error) {
     throw new PredicateError(error, event.event);
   }
@@ -237,11 +248,8 @@ export class Hub {
       let i = 0;
       try {
         for (; i < count; i++) {
-          const event = admitted[i]!;
-          // `passes`, inlined: this loop runs for every connection and every event of the tick.
-          const ok =
-            matchesFilter(filter, event.event, event.topic) &&
-            (predicate === undefined || predicate(event.event, event.topic) === true);
+          // One try around the whole loop: it runs for every connection and event of the tick.
+          const ok = admits(filter, predicate, admitted[i]!);
           bits[i] = ok ? PASSED : DROPPED;
           if (ok) any = true;
         }
