@@ -25,6 +25,7 @@ export default defineConfig({
       '@ssekit/openapi': src('openapi'),
       '@ssekit/trpc': src('trpc'),
       '@ssekit/redis': src('redis'),
+      '@ssekit/react': src('react'),
       '@ssekit/test-kit': fileURLToPath(
         new URL('./packages/test-kit/src/index.ts', import.meta.url),
       ),

@@ -33,13 +33,19 @@ export function createClient<TContract extends AnyContract>(
   options: ClientOptions,
 ): SseClient<TContract> {
   const statusListeners = new Set<(status: ClientStatus) => void>();
-  const broadcast = new BroadcastConnection(contract, {
-    ...options,
-    onStatus: (status) => {
-      options.onStatus?.(status);
-      for (const listener of [...statusListeners]) listener(status);
+  // Without Web Locks or BroadcastChannel (Node), `shareAcrossTabs` gives nothing: an own connection.
+  const share = options.shareAcrossTabs?.(options);
+  const broadcast = new BroadcastConnection(
+    contract,
+    {
+      ...options,
+      onStatus: (status) => {
+        options.onStatus?.(status);
+        for (const listener of [...statusListeners]) listener(status);
+      },
     },
-  });
+    share,
+  );
   const streams = new Set<RpcStream>();
 
   return {

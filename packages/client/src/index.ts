@@ -3,6 +3,7 @@
 export { defineContract } from '@ssekit/core';
 export { SseConnectionError } from './connect/connection-error.js';
 export { createClient } from './create-client.js';
+export { shareAcrossTabs } from './share/tab-share.js';
 export { isSseErrorEvent, type SseErrorEvent, type SseMessageEvent } from './transport/events.js';
 export { FetchEventSource, type FetchEventSourceEventMap } from './transport/fetch-event-source.js';
 export type { FetchEventSourceInit, HeadersValue } from './transport/options.js';
@@ -27,4 +28,6 @@ export type {
   StreamHandle,
   StreamOptions,
   SubscribeOptions,
+  TabShareLike,
+  TabSharing,
 } from './types.js';

@@ -9,7 +9,7 @@ import type {
   StreamInput,
 } from '@ssekit/core';
 import type { FetchEventSourceInit } from './transport/options.js';
-import type { EventSourceConstructorLike, FetchLike } from './transport/types.js';
+import type { EventSourceConstructorLike, EventSourceLike, FetchLike } from './transport/types.js';
 
 /** Where a client's connection stands: a string union, reported through `onStatus`. */
 export type ClientStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -68,7 +68,38 @@ export interface ClientOptions {
    * capped at this. @default 30_000
    */
   maxRetryMs?: number;
+  /**
+   * Share one SSE connection between the tabs (and clients) of an origin that use the same `url`:
+   * pass the `shareAcrossTabs` function exported by `@ssekit/client` (an import, not a flag, so
+   * that an app that does not share ships none of its code). Where Web Locks or `BroadcastChannel`
+   * is missing (Node), the client opens its own connection.
+   * @default undefined (no sharing)
+   * @example
+   * ```ts
+   * import { shareAcrossTabs } from '@ssekit/client';
+   * const client = createClient({ url: '/sse', shareAcrossTabs });
+   * ```
+   */
+  shareAcrossTabs?: TabSharing;
 }
+
+/** A tab's side of a connection shared across tabs, as `shareAcrossTabs` makes it. */
+export interface TabShareLike {
+  /** Open a connection of this client through the shared one. */
+  open(request: {
+    readonly url: string;
+    readonly filter: readonly {
+      readonly name: string;
+      readonly topics: readonly string[] | null;
+    }[];
+    readonly lastEventId: string | undefined;
+  }): EventSourceLike;
+  /** The client closed: leave the share (a holder hands the connection over). */
+  close(): void;
+}
+
+/** The type of the `shareAcrossTabs` option: `undefined` where the platform cannot share. */
+export type TabSharing = (options: ClientOptions) => TabShareLike | undefined;
 
 /** Options of one subscription. */
 export interface SubscribeOptions {

@@ -45,10 +45,12 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   // The server's own log may hold what never reaches a client: the stack of an unexpected error.
   const describe = (error: unknown) =>
     error instanceof Error ? (error.stack ?? error.message) : String(error);
-  if (!existsSync(`${webDist}main.js`)) {
-    throw new Error(
-      `The page is not built (${webDist}main.js is missing): run \`pnpm --filter @ssekit/demo build\``,
-    );
+  for (const script of ['main.js', 'react/main.js']) {
+    if (!existsSync(`${webDist}${script}`)) {
+      throw new Error(
+        `The page is not built (${webDist}${script} is missing): run \`pnpm --filter @ssekit/demo build\``,
+      );
+    }
   }
 
   // Publishing on Redis answers with a promise: a failure is logged, never an unhandled rejection.
@@ -110,6 +112,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     }),
   );
   app.get('/', (_req, res) => res.sendFile(`${webSource}index.html`));
+  // The same dashboard in React (@ssekit/react), its tabs sharing one connection.
+  app.get('/react', (_req, res) => res.sendFile(`${webSource}react.html`));
   app.use('/assets', express.static(webDist, { maxAge: 0 }));
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const failure = toSseError(error);

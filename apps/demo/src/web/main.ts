@@ -5,21 +5,11 @@ import { byId } from './dom.js';
 import { AlertList, TradeFeed } from './feed.js';
 import { setupOrderForm } from './order-form.js';
 import { PriceTable, type Tick } from './price-table.js';
+import { fetchSnapshot } from './snapshot.js';
 import { showStatus } from './status-badge.js';
 
 // The server keeps 240 prices per symbol: a minute at four ticks a second.
 const HISTORY = 240;
-
-/** `GET /api/snapshot`, retried until the server answers (it may be restarting). */
-async function fetchSnapshot(): Promise<Snapshot> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const res = await fetch('/api/snapshot', { cache: 'no-store' });
-      if (res.ok) return (await res.json()) as Snapshot;
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 5_000)));
-  }
-}
 
 async function start(): Promise<void> {
   showStatus('connecting');

@@ -9,10 +9,12 @@ import {
 } from '../connect/connection-error.js';
 import { openSource, type TopicMessageEvent } from '../connect/open-source.js';
 import { probeRefusal } from '../connect/probe.js';
-import { compareIds, joinUrl } from '../connect/url.js';
+import { joinUrl } from '../connect/url.js';
 import { reconnectDelayMs } from '../transport/backoff.js';
 import type { EventSourceLike } from '../transport/types.js';
-import type { ClientOptions, ClientStatus, ResetInfo } from '../types.js';
+import type { ClientOptions, ClientStatus, ResetInfo, TabShareLike } from '../types.js';
+import { type Plan, planOf } from './plan.js';
+import { isNewer, oldestOf } from './position.js';
 
 interface Subscription {
   readonly name: string;
@@ -29,15 +31,6 @@ interface Subscription {
   lastDelivered: string | undefined;
 }
 
-/** What one connection asks the server for. */
-interface Plan {
-  readonly key: string;
-  readonly params: [string, string][];
-  readonly events: readonly string[];
-  /** Subscriptions to one event disagree on topics: events must be routed by their `topic:` field. */
-  readonly routeByTopic: boolean;
-}
-
 interface Current {
   readonly source: EventSourceLike;
   readonly plan: Plan;
@@ -49,17 +42,8 @@ interface Current {
 // told where to resume (no id seen yet): events in flight on the old socket still arrive.
 const OVERLAP_MS = 300;
 
-/** True when `id` is after `than` (ids of two epochs do not compare: the newer connection wins). */
-function isNewer(id: string, than: string | undefined): boolean {
-  return than === undefined || (compareIds(id, than) ?? 1) > 0;
-}
-
 function advance(sub: Subscription, id: string): void {
   if (isNewer(id, sub.seenUpTo)) sub.seenUpTo = id;
-}
-
-function topicKey(topics: ReadonlySet<string> | undefined): string {
-  return topics ? [...topics].sort().join('\u0000') : '*';
 }
 
 /**
@@ -87,9 +71,13 @@ export class BroadcastConnection {
   /** A reset was reported and no event delivered since: the next resets belong to its burst. */
   #resetMerged = false;
 
-  constructor(contract: AnyContract, options: ClientOptions) {
+  /** Set with `shareAcrossTabs`: connections go through the tab that holds the shared one. */
+  readonly #share: TabShareLike | undefined;
+
+  constructor(contract: AnyContract, options: ClientOptions, share?: TabShareLike) {
     this.#contract = contract;
     this.#options = options;
+    this.#share = share;
     this.#lastEventId = options.lastEventId;
   }
 
@@ -135,6 +123,7 @@ export class BroadcastConnection {
     this.#closed = true;
     this.#byName.clear();
     this.#drop();
+    this.#share?.close();
     this.#setStatus('closed');
   }
 
@@ -161,21 +150,9 @@ export class BroadcastConnection {
   }
 
   #plan(): Plan {
-    const events = [...this.#byName.keys()].sort();
-    const params: [string, string][] = [['events', events.join(',')]];
-    let routeByTopic = false;
-    for (const name of events) {
-      const subs = [...this.#byName.get(name)!];
-      const keys = new Set(subs.map((s) => topicKey(s.topics)));
-      if (keys.size > 1) routeByTopic = true;
-      // The server narrows an event to topics only when every subscription to it names topics.
-      if (subs.every((s) => s.topics)) {
-        const union = new Set<string>();
-        for (const s of subs) for (const t of s.topics!) union.add(t);
-        for (const t of [...union].sort()) params.push(['topic', `${name}:${t}`]);
-      }
-    }
-    return { key: params.map(([k, v]) => `${k}=${v}`).join('&'), params, events, routeByTopic };
+    const subs: Subscription[] = [];
+    for (const set of this.#byName.values()) subs.push(...set);
+    return planOf(subs);
   }
 
   #open(plan: Plan): void {
@@ -189,13 +166,16 @@ export class BroadcastConnection {
     this.#retryTimer = undefined;
 
     let source: EventSourceLike;
+    const url = joinUrl(this.#options.url, '', params);
     try {
-      source = openSource(this.#options, {
-        url: joinUrl(this.#options.url, '', params),
-        preferFetch: plan.routeByTopic,
-        lastEventId: resumeFrom,
-        onParseError: (error) => this.#report(error),
-      });
+      source = this.#share
+        ? this.#share.open({ url, filter: plan.filter, lastEventId: resumeFrom })
+        : openSource(this.#options, {
+            url,
+            preferFetch: plan.routeByTopic,
+            lastEventId: resumeFrom,
+            onParseError: (error) => this.#report(error),
+          });
     } catch (error) {
       this.#report(
         error instanceof SseError ? error : new SseError(SseErrorCode.NETWORK_ERROR, String(error)),
@@ -255,9 +235,7 @@ export class BroadcastConnection {
       if (overlap.seen.has(id)) return;
       overlap.seen.add(id);
     }
-    if (id && (this.#lastEventId === undefined || (compareIds(id, this.#lastEventId) ?? 1) > 0)) {
-      this.#lastEventId = id;
-    }
+    if (id && isNewer(id, this.#lastEventId)) this.#lastEventId = id;
     const name = event.type;
     const subs = this.#byName.get(name);
     const carried = fromCurrent ? this.#current!.subs : undefined;
@@ -272,7 +250,8 @@ export class BroadcastConnection {
       return;
     }
     this.#resetMerged = false;
-    const routeByTopic = this.#current?.plan.routeByTopic ?? false;
+    // A shared connection carries the other tabs' topics too: its events are always routed.
+    const routeByTopic = this.#share !== undefined || (this.#current?.plan.routeByTopic ?? false);
     const targets = [...subs];
     if (id && carried) for (const sub of carried) advance(sub, id);
     for (const sub of targets) {
@@ -387,23 +366,14 @@ export class BroadcastConnection {
     const fromSource = (this.#current?.source as { lastEventId?: unknown } | undefined)
       ?.lastEventId;
     if (typeof fromSource === 'string' && fromSource !== '') {
-      if (this.#lastEventId === undefined || (compareIds(fromSource, this.#lastEventId) ?? 1) > 0) {
-        this.#lastEventId = fromSource;
-      }
+      if (isNewer(fromSource, this.#lastEventId)) this.#lastEventId = fromSource;
     }
     return this.#lastEventId;
   }
 
   /** Where a new connection for `subs` resumes: the oldest id any of them has seen. */
   #oldestSeen(subs: ReadonlySet<Subscription>): string | undefined {
-    const newest = this.#resumeId();
-    let oldest = newest;
-    for (const sub of subs) {
-      if (sub.seenUpTo === undefined) continue;
-      if (oldest === undefined || (compareIds(sub.seenUpTo, oldest) ?? 0) < 0)
-        oldest = sub.seenUpTo;
-    }
-    return oldest;
+    return oldestOf([this.#resumeId(), ...[...subs].map((sub) => sub.seenUpTo)]);
   }
 
   #endOverlap(): void {

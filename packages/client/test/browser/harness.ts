@@ -21,15 +21,17 @@ const bareBuiltins = builtinModules.filter((name) => !name.startsWith('_'));
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const builtinFilter = new RegExp(`^(node:.*|(${bareBuiltins.map(escapeRegExp).join('|')})(/.*)?)$`);
 
-let bundled: Promise<PageBundle> | undefined;
+const bundled = new Map<string, Promise<PageBundle>>();
 
 /**
- * Bundle `page.ts` (the client's source, the contract, zod) with esbuild for the browser. A Node
- * built-in anywhere in the graph is recorded rather than left to esbuild's generic resolve error,
- * so that the failure names the importer. Built once per test file.
+ * Bundle a page script (by default `page.ts`: the client's source, the contract, zod) with esbuild
+ * for the browser. A Node built-in anywhere in the graph is recorded rather than left to esbuild's
+ * generic resolve error, so that the failure names the importer. Built once per test file.
  */
-export function bundlePage(): Promise<PageBundle> {
-  bundled ??= (async () => {
+export function bundlePage(entry = './page.ts'): Promise<PageBundle> {
+  let pending = bundled.get(entry);
+  if (pending) return pending;
+  pending = (async () => {
     const builtins: string[] = [];
     const recordBuiltins: Plugin = {
       name: 'record-node-builtins',
@@ -41,7 +43,7 @@ export function bundlePage(): Promise<PageBundle> {
       },
     };
     const result = await build({
-      entryPoints: [here('./page.ts')],
+      entryPoints: [here(entry)],
       absWorkingDir: here('../../../..'),
       // The root tsconfig maps `@ssekit/*` to the packages' sources, as vitest.config.ts does.
       tsconfig: here('../../../../tsconfig.json'),
@@ -60,7 +62,8 @@ export function bundlePage(): Promise<PageBundle> {
     if (code === undefined) throw new Error('esbuild wrote no output');
     return { code, inputs: Object.keys(result.metafile.inputs), builtins };
   })();
-  return bundled;
+  bundled.set(entry, pending);
+  return pending;
 }
 
 /**
