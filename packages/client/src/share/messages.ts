@@ -15,6 +15,11 @@ export interface SharedFrame {
  * The channel's messages, tagged by `type`. A tab's connection (a "request") goes to the holder;
  * the holder answers with `open`, `event` and `error`, stamped with its id and its connection's
  * number, so that a tab never mixes two holders' or two connections' streams.
+ *
+ * A channel keeps the order of one sender's messages, not of two senders': a holder that just
+ * closed can still be heard after the next holder's `hello`. So a tab asks again with a new `seq`
+ * after every `hello`, and `open` and `error` name the requests they answer by ticket (id and seq,
+ * {@link ticketOf}): an answer to an older request, from whichever holder, is stale and ignored.
  */
 export type ShareMessage =
   /** A tab took the lock: every tab sends its requests again (the last holder is gone). */
@@ -23,18 +28,20 @@ export type ShareMessage =
   | {
       readonly type: 'request';
       readonly id: string;
+      /** How many times this connection has asked: one more after every `hello`. */
+      readonly seq: number;
       readonly client: string;
       readonly filter: readonly FilterEntry[];
       readonly lastEventId: string | undefined;
     }
   /** A tab's connection closed. */
   | { readonly type: 'release'; readonly id: string }
-  /** The shared connection `conn` is open and carries these requests. */
+  /** The shared connection `conn` is open and carries these requests (their tickets). */
   | {
       readonly type: 'open';
       readonly holder: string;
       readonly conn: number;
-      readonly ids: readonly string[];
+      readonly tickets: readonly string[];
     }
   /** An event of the shared connection `conn`, for every request it carries. */
   | {
@@ -47,11 +54,16 @@ export type ShareMessage =
   | {
       readonly type: 'error';
       readonly holder: string;
-      readonly ids: readonly string[];
+      readonly tickets: readonly string[];
       readonly readyState: number;
       readonly error: SseErrorJson;
       readonly status: number | undefined;
     };
+
+/** One ask of one request: its id and its `seq`, as `open` and `error` name it. */
+export function ticketOf(request: { readonly id: string; readonly seq: number }): string {
+  return `${request.id}@${request.seq}`;
+}
 
 /** The part of a `BroadcastChannel` the share uses. */
 export interface ChannelLike {

@@ -8,7 +8,7 @@ import { openSource, type TopicMessageEvent } from '../connect/open-source.js';
 import { joinUrl } from '../connect/url.js';
 import type { EventSourceLike } from '../transport/types.js';
 import type { ClientOptions } from '../types.js';
-import type { ShareMessage } from './messages.js';
+import { type ShareMessage, ticketOf } from './messages.js';
 
 /** Requests that arrive together (the tabs answering a `hello`) make one connection, not ten. */
 const BATCH_MS = 20;
@@ -18,6 +18,8 @@ const OVERLAP_MS = 300;
 
 interface HeldRequest {
   readonly id: string;
+  /** The ask this entry answers: a tab's newer ask replaces it. */
+  readonly seq: number;
   readonly client: string;
   readonly filter: readonly FilterEntry[];
   /** Where this request's tab has seen up to; `undefined`: from now. */
@@ -75,6 +77,7 @@ export class ShareHolder {
     if (message.type === 'request') {
       this.#requests.set(message.id, {
         id: message.id,
+        seq: message.seq,
         client: message.client,
         filter: message.filter,
         position: message.lastEventId,
@@ -134,9 +137,10 @@ export class ShareHolder {
       if (pending.length === 0) return; // a release: the filter shrinks at the next reconnect
       const at = this.#position(current);
       const covered = planOf([...current.plan.filter, ...desired.filter]).key === current.plan.key;
-      // A tab that has seen less than the connection has passed needs a replay: a reconnect.
+      // A tab that has seen less than the connection has passed needs a replay: a reconnect. So
+      // does a tab with a position when the connection's is unknown (it started from "now").
       const replay = pending.some(
-        (r) => r.position !== undefined && at !== undefined && isNewer(at, r.position),
+        (r) => r.position !== undefined && (at === undefined || isNewer(at, r.position)),
       );
       if (covered && !replay) {
         for (const r of pending) r.carriedBy = current.conn;
@@ -233,7 +237,7 @@ export class ShareHolder {
       type: 'open',
       holder: this.id,
       conn: held.conn,
-      ids: requests.map((r) => r.id),
+      tickets: requests.map(ticketOf),
     });
   }
 
@@ -242,7 +246,7 @@ export class ShareHolder {
     this.#init.post({
       type: 'error',
       holder: this.id,
-      ids: this.#carried(held).map((r) => r.id),
+      tickets: this.#carried(held).map(ticketOf),
       readyState,
       error: error.toJSON(),
       status,
@@ -292,7 +296,7 @@ export class ShareHolder {
     this.#init.post({
       type: 'error',
       holder: this.id,
-      ids: requests.map((r) => r.id),
+      tickets: requests.map(ticketOf),
       readyState: ReadyState.CLOSED,
       error: error.toJSON(),
       status,

@@ -6,7 +6,7 @@ import { isNewer } from '../broadcast/position.js';
 import { ReadyState } from '../connect/connection-error.js';
 import type { SseErrorEvent, SseMessageEvent } from '../transport/events.js';
 import type { EventLike, EventSourceLike, EventSourceListener } from '../transport/types.js';
-import type { ShareMessage } from './messages.js';
+import { type ShareMessage, ticketOf } from './messages.js';
 
 type Handler = EventSourceLike['onopen'];
 
@@ -42,6 +42,8 @@ export class SharedSource implements EventSourceLike {
   onmessage: EventSourceLike['onmessage'] = null;
   onerror: Handler = null;
   #readyState: number = ReadyState.CONNECTING;
+  /** How many times this source has asked a holder: see `ShareMessage`. */
+  #seq = 1;
   /** The holder and its connection that carry this source; frames of any other are ignored. */
   #holder: string | undefined;
   #conn = 0;
@@ -67,6 +69,11 @@ export class SharedSource implements EventSourceLike {
 
   get readyState(): number {
     return this.#readyState;
+  }
+
+  /** This source's current ask (one more after every new holder's `hello`). */
+  get seq(): number {
+    return this.#seq;
   }
 
   /** The id of the last event this source dispatched (or the one it was opened with). */
@@ -102,7 +109,8 @@ export class SharedSource implements EventSourceLike {
         this.#onHolderChange(message.holder);
         return;
       case 'open':
-        if (!message.ids.includes(this.id)) return;
+        // An answer to this source's current ask only: an older one may come from a holder gone.
+        if (!message.tickets.includes(ticketOf(this))) return;
         this.#holder = message.holder;
         this.#conn = message.conn;
         if (this.#readyState === ReadyState.OPEN) return;
@@ -126,7 +134,7 @@ export class SharedSource implements EventSourceLike {
         return;
       }
       case 'error': {
-        if (!message.ids.includes(this.id)) return;
+        if (!message.tickets.includes(ticketOf(this))) return;
         if (this.#holder !== undefined && message.holder !== this.#holder) return;
         this.#fail(
           message.readyState,
@@ -155,7 +163,9 @@ export class SharedSource implements EventSourceLike {
         undefined,
       );
     }
-    if (this.#readyState !== ReadyState.CLOSED) this.#link.request(this);
+    if (this.#readyState === ReadyState.CLOSED) return;
+    this.#seq++;
+    this.#link.request(this);
   }
 
   #fail(readyState: number, error: SseError, status: number | undefined): void {

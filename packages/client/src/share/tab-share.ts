@@ -78,6 +78,7 @@ export class TabShare implements SourceLink, TabShareLike {
     this.#send({
       type: 'request',
       id: source.id,
+      seq: source.seq,
       client: this.#clientId,
       filter: source.filter,
       lastEventId: source.lastEventId,
