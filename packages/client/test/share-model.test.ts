@@ -50,11 +50,11 @@ function describeMessage(message: unknown): string {
       return `event ${m.holder} c${m.conn} ${what} #${frame.lastEventId}`;
     }
     case 'request':
-      return `request ${m.id} ${JSON.stringify(m.filter)} from ${m.lastEventId}`;
+      return `request ${m.id}@${m.seq} ${JSON.stringify(m.filter)} from ${m.lastEventId}`;
     case 'open':
-      return `open ${m.holder} c${m.conn} ${JSON.stringify(m.ids)}`;
+      return `open ${m.holder} c${m.conn} ${JSON.stringify(m.tickets)}`;
     case 'error':
-      return `error ${m.holder} rs${m.readyState} ${JSON.stringify(m.ids)}`;
+      return `error ${m.holder} rs${m.readyState} ${JSON.stringify(m.tickets)}`;
     default:
       return `${m.type} ${m.holder ?? m.id ?? ''}`;
   }
@@ -245,12 +245,14 @@ async function runModel(seed: number, steps: number): Promise<void> {
 
   const published = new Map<string, number>(TOPICS.map((t) => [t, 0]));
   let publishing = true;
+  const publish = (topic: string) => {
+    const n = published.get(topic)! + 1;
+    published.set(topic, n);
+    server.sse.publish('price', { symbol: topic, price: n, at: new Date(n) }, { topic });
+  };
   const publisher = (async () => {
     while (publishing) {
-      const topic = pick(TOPICS);
-      const n = published.get(topic)! + 1;
-      published.set(topic, n);
-      server.sse.publish('price', { symbol: topic, price: n, at: new Date(n) }, { topic });
+      publish(pick(TOPICS));
       await nextTurn(Math.floor(random() * 6));
     }
   })();
@@ -297,6 +299,10 @@ async function runModel(seed: number, steps: number): Promise<void> {
   await nextTurn(300);
   publishing = false;
   await publisher;
+  // One more event per topic, after every subscription: each live one must receive it (on a
+  // loaded machine the random publisher may not have picked a topic since the last subscribe).
+  for (const topic of TOPICS) publish(topic);
+  note(`published: ${[...published].map(([topic, n]) => `${topic}${n}`).join(' ')}`);
 
   const live = subs.filter((s) => s.off && !tabs[s.tab]!.tab.dead);
   const logFile = join(tmpdir(), `ssekit-share-seed-${seed}.log`);
@@ -310,9 +316,15 @@ async function runModel(seed: number, steps: number): Promise<void> {
   for (const { client } of tabs) client.close();
 
   async function check(): Promise<void> {
-    await waitFor(() => live.every((s) => s.received.at(-1) === published.get(s.topic)), {
+    const behind = () =>
+      live
+        .filter((s) => s.received.at(-1) !== published.get(s.topic))
+        .map((s) => `tab${s.tab} ${s.topic} at ${s.received.at(-1)} of ${published.get(s.topic)}`);
+    await waitFor(() => behind().length === 0, {
       message: `every live subscription to reach the end (${context})`,
       timeoutMs: 20_000,
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}; behind: ${behind().join(', ')}`);
     });
     await quietPeriod(200);
     for (const sub of subs) {
