@@ -1,18 +1,15 @@
 // The one broadcast connection of a client: subscriptions merged into one request, reconnects, and
 // what goes wrong reported through onError. Sits between createClient and the transport.
 import { type AnyContract, ControlEvent, decodeData, SseError, SseErrorCode } from '@ssekit/core';
-import {
-  errorOf,
-  isRetryable,
-  ReadyState,
-  SseConnectionError,
-} from '../connect/connection-error.js';
+import { errorOf, isRetryable, ReadyState } from '../connect/connection-error.js';
+import { ConnectionState } from '../connect/connection-state.js';
 import { openSource, type TopicMessageEvent } from '../connect/open-source.js';
 import { probeRefusal } from '../connect/probe.js';
 import { joinUrl } from '../connect/url.js';
 import { reconnectDelayMs } from '../transport/backoff.js';
 import type { EventSourceLike } from '../transport/types.js';
 import type { ClientOptions, ClientStatus, ResetInfo, TabShareLike } from '../types.js';
+import { Overlap } from './overlap.js';
 import { type Plan, planOf } from './plan.js';
 import { isNewer, oldestOf } from './position.js';
 
@@ -38,10 +35,6 @@ interface Current {
   readonly subs: ReadonlySet<Subscription>;
 }
 
-// How long the old connection stays open after the new one opened, when the new one could not be
-// told where to resume (no id seen yet): events in flight on the old socket still arrive.
-const OVERLAP_MS = 300;
-
 function advance(sub: Subscription, id: string): void {
   if (isNewer(id, sub.seenUpTo)) sub.seenUpTo = id;
 }
@@ -55,18 +48,11 @@ export class BroadcastConnection {
   readonly #options: ClientOptions;
   readonly #byName = new Map<string, Set<Subscription>>();
   #current: Current | undefined;
-  #overlap:
-    | {
-        source: EventSourceLike;
-        seen: Set<string>;
-        timer: ReturnType<typeof setTimeout> | undefined;
-      }
-    | undefined;
-  #status: ClientStatus = 'idle';
+  readonly #overlap = new Overlap();
+  readonly #state: ConnectionState;
   #lastEventId: string | undefined;
   #scheduled = false;
   #closed = false;
-  #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** A reset was reported and no event delivered since: the next resets belong to its burst. */
   #resetMerged = false;
@@ -77,12 +63,13 @@ export class BroadcastConnection {
   constructor(contract: AnyContract, options: ClientOptions, share?: TabShareLike) {
     this.#contract = contract;
     this.#options = options;
+    this.#state = new ConnectionState(options, 'idle');
     this.#share = share;
     this.#lastEventId = options.lastEventId;
   }
 
   get status(): ClientStatus {
-    return this.#status;
+    return this.#state.status;
   }
 
   get lastEventId(): string | undefined {
@@ -124,7 +111,7 @@ export class BroadcastConnection {
     this.#byName.clear();
     this.#drop();
     this.#share?.close();
-    this.#setStatus('closed');
+    this.#state.set('closed');
   }
 
   // Changes in one tick are merged: subscribing to five events opens one connection, not five.
@@ -141,7 +128,7 @@ export class BroadcastConnection {
     if (this.#closed) return;
     if (this.#byName.size === 0) {
       this.#drop();
-      this.#setStatus('idle');
+      this.#state.set('idle');
       return;
     }
     const plan = this.#plan();
@@ -174,18 +161,20 @@ export class BroadcastConnection {
             url,
             preferFetch: plan.routeByTopic,
             lastEventId: resumeFrom,
-            onParseError: (error) => this.#report(error),
+            onParseError: (error) => this.#state.report(error),
           });
     } catch (error) {
-      this.#report(
+      this.#state.report(
         error instanceof SseError ? error : new SseError(SseErrorCode.NETWORK_ERROR, String(error)),
       );
-      this.#setStatus('closed');
+      this.#state.set('closed');
       return;
     }
     this.#current = { source, plan, subs };
     // A retry after the transport gave up (#current is gone by then) is still a reconnect.
-    this.#setStatus(previous || this.#status === 'reconnecting' ? 'reconnecting' : 'connecting');
+    this.#state.set(
+      previous || this.#state.status === 'reconnecting' ? 'reconnecting' : 'connecting',
+    );
 
     if (previous) {
       if (resumeFrom !== undefined) {
@@ -194,18 +183,14 @@ export class BroadcastConnection {
       } else {
         // No id yet to resume from: keep the old connection until the new one is open, and drop
         // the duplicates that the overlap brings.
-        this.#endOverlap();
-        this.#overlap = { source: previous.source, seen: new Set(), timer: undefined };
+        this.#overlap.begin(previous.source);
       }
     }
 
     source.onopen = () => {
       if (this.#current?.source !== source) return;
-      this.#attempt = 0;
-      this.#setStatus('open');
-      const overlap = this.#overlap;
-      if (overlap && overlap.timer === undefined)
-        overlap.timer = setTimeout(() => this.#endOverlap(), OVERLAP_MS);
+      this.#state.opened();
+      this.#overlap.successorOpened();
     };
     source.onerror = (event: unknown) => this.#onError(source, event);
     const onMessage = (event: unknown) => this.#onMessage(source, event as TopicMessageEvent);
@@ -227,14 +212,10 @@ export class BroadcastConnection {
   }
 
   #onMessage(source: EventSourceLike, event: TopicMessageEvent): void {
-    const overlap = this.#overlap;
     const fromCurrent = this.#current?.source === source;
-    if (!fromCurrent && overlap?.source !== source) return;
+    if (!fromCurrent && this.#overlap.source !== source) return;
     const id = event.lastEventId;
-    if (overlap && id) {
-      if (overlap.seen.has(id)) return;
-      overlap.seen.add(id);
-    }
+    if (id && !this.#overlap.firstSighting(id)) return;
     if (id && isNewer(id, this.#lastEventId)) this.#lastEventId = id;
     const name = event.type;
     const subs = this.#byName.get(name);
@@ -246,7 +227,7 @@ export class BroadcastConnection {
     const schema = this.#options.validate === false ? undefined : this.#contract.events[name];
     const result = decodeData(schema, event.data, name);
     if (result.status === 'error') {
-      this.#report(result.error);
+      this.#state.report(result.error);
       return;
     }
     this.#resetMerged = false;
@@ -265,7 +246,7 @@ export class BroadcastConnection {
       try {
         sub.callback(result.value);
       } catch (cause) {
-        this.#report(
+        this.#state.report(
           new SseError(SseErrorCode.INTERNAL, `A subscriber to "${name}" threw`, {
             cause,
             expose: true,
@@ -279,18 +260,12 @@ export class BroadcastConnection {
     if (this.#current?.source !== source) return;
     if (source.readyState === ReadyState.OPEN) {
       // FetchEventSource reports a dropped over-long event this way; the connection goes on.
-      this.#report(errorOf(event, 'The event stream dropped an event').error);
+      this.#state.report(errorOf(event, 'The event stream dropped an event').error);
       return;
     }
     if (source.readyState === ReadyState.CONNECTING) {
-      // [spec] the EventSource reconnects by itself, with the last id in Last-Event-ID. A drop of an
-      // open connection is routine; an attempt that never opened is reported, with its count.
-      const wasOpen = this.#status === 'open';
-      this.#setStatus('reconnecting');
-      if (!wasOpen) {
-        const { error } = errorOf(event, 'Cannot reach the server');
-        this.#report(new SseConnectionError(error, ++this.#attempt));
-      }
+      // [spec] the EventSource reconnects by itself, with the last id in Last-Event-ID.
+      this.#state.retrying(event, 'Cannot reach the server');
       return;
     }
     // The transport gave up: a refused answer, or a failure the platform treats as final.
@@ -304,7 +279,7 @@ export class BroadcastConnection {
     }
     // A platform EventSource says nothing of why: one plain request tells a refusal (a typo'd URL's
     // 404, a 401) from a network failure, so that the browser and Node report the same error.
-    this.#setStatus('reconnecting');
+    this.#state.set('reconnecting');
     const plan = this.#plan();
     const url = source.url;
     void probeRefusal(
@@ -329,21 +304,20 @@ export class BroadcastConnection {
       // A client built from a newer contract: the server does not know this event. Only its
       // subscriptions go; the connection reopens at once for the others.
       this.#byName.delete(refusedEvent);
-      this.#report(error);
+      this.#state.report(error);
       this.#reconcile();
       return;
     }
     if (!isRetryable(status)) {
-      this.#report(error);
-      this.#setStatus('closed');
+      this.#state.report(error);
+      this.#state.set('closed');
       return;
     }
-    this.#report(new SseConnectionError(error, ++this.#attempt));
-    this.#setStatus('reconnecting');
+    const failures = this.#state.failed(error);
     // The transport's backoff: the one rule for how long to wait after failures in a row.
     const delay = reconnectDelayMs({
       retryMs: 1_000,
-      failures: this.#attempt,
+      failures,
       maxRetryMs: this.#options.maxRetryMs ?? 30_000,
     });
     this.#retryTimer = setTimeout(() => {
@@ -376,32 +350,14 @@ export class BroadcastConnection {
     return oldestOf([this.#resumeId(), ...[...subs].map((sub) => sub.seenUpTo)]);
   }
 
-  #endOverlap(): void {
-    const overlap = this.#overlap;
-    if (!overlap) return;
-    this.#overlap = undefined;
-    clearTimeout(overlap.timer);
-    overlap.source.close();
-  }
-
   #drop(): void {
     clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
-    this.#endOverlap();
+    this.#overlap.end();
     if (this.#current) {
       this.#resumeId();
       this.#current.source.close();
       this.#current = undefined;
     }
-  }
-
-  #report(error: SseError): void {
-    this.#options.onError?.(error);
-  }
-
-  #setStatus(status: ClientStatus): void {
-    if (this.#status === status) return;
-    this.#status = status;
-    this.#options.onStatus?.(status);
   }
 }

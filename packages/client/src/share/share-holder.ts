@@ -1,6 +1,7 @@
 // The shared connection, in the tab that holds the lock: every tab's request merged into one filter,
 // one real connection resuming from the oldest position any tab needs, its frames posted undecoded.
 import { ControlEvent, type SseError, SseErrorCode } from '@ssekit/core';
+import { Overlap } from '../broadcast/overlap.js';
 import { type FilterEntry, type Plan, planOf } from '../broadcast/plan.js';
 import { isNewer, oldestOf } from '../broadcast/position.js';
 import { errorOf, ReadyState } from '../connect/connection-error.js';
@@ -14,7 +15,6 @@ import { type ShareMessage, ticketOf } from './messages.js';
 const BATCH_MS = 20;
 
 /** How long an old connection stays open after the new one opened, when no id was known to resume. */
-const OVERLAP_MS = 300;
 
 interface HeldRequest {
   readonly id: string;
@@ -54,9 +54,7 @@ export class ShareHolder {
   readonly #init: ShareHolderOptions;
   readonly #requests = new Map<string, HeldRequest>();
   #current: Held | undefined;
-  #overlap:
-    | { source: EventSourceLike; timer: ReturnType<typeof setTimeout> | undefined }
-    | undefined;
+  readonly #overlap = new Overlap();
   #conns = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
@@ -105,7 +103,7 @@ export class ShareHolder {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#timer);
-    this.#endOverlap();
+    this.#overlap.end();
     this.#current?.source.close();
     this.#current = undefined;
   }
@@ -192,8 +190,7 @@ export class ShareHolder {
       } else {
         // No id yet to resume from: the old connection stays until the new one is open; the tabs
         // drop what arrives twice by id.
-        this.#endOverlap();
-        this.#overlap = { source: previous.source, timer: undefined };
+        this.#overlap.begin(previous.source);
       }
     }
 
@@ -201,16 +198,14 @@ export class ShareHolder {
       if (this.#current !== held) return;
       held.open = true;
       this.#postOpen(held, this.#carried(held));
-      const overlap = this.#overlap;
-      if (overlap && overlap.timer === undefined)
-        overlap.timer = setTimeout(() => this.#endOverlap(), OVERLAP_MS);
+      this.#overlap.successorOpened();
     };
     source.onerror = (event: unknown) => this.#onError(held, event);
     const forward = (event: unknown) => {
       const message = event as TopicMessageEvent;
       // The old connection of an overlap speaks for the new one: its frames are the same stream.
       const live = this.#current === held;
-      if (!live && this.#overlap?.source !== source) return;
+      if (!live && this.#overlap.source !== source) return;
       this.#init.post({
         type: 'event',
         holder: this.id,
@@ -301,13 +296,5 @@ export class ShareHolder {
       error: error.toJSON(),
       status,
     });
-  }
-
-  #endOverlap(): void {
-    const overlap = this.#overlap;
-    if (!overlap) return;
-    this.#overlap = undefined;
-    clearTimeout(overlap.timer);
-    overlap.source.close();
   }
 }

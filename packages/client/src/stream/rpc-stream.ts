@@ -12,7 +12,8 @@ import {
 } from '@ssekit/core';
 import { safeEncode } from 'zod/v4/core';
 import { AsyncQueue } from '../async-queue.js';
-import { errorOf, ReadyState, SseConnectionError } from '../connect/connection-error.js';
+import { errorOf, ReadyState } from '../connect/connection-error.js';
+import { ConnectionState } from '../connect/connection-state.js';
 import { openSource, type TopicMessageEvent } from '../connect/open-source.js';
 import { joinUrl } from '../connect/url.js';
 import type { EventSourceLike } from '../transport/types.js';
@@ -33,9 +34,8 @@ export class RpcStream {
   readonly #queues = new Set<AsyncQueue<Item>>();
   readonly #options: StreamOptions;
   readonly #source: EventSourceLike | undefined;
-  #status: ClientStatus = 'connecting';
+  readonly #state: ConnectionState;
   #settle!: { resolve: () => void; reject: (error: SseError) => void };
-  #attempt = 0;
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #name: string;
 
@@ -47,6 +47,7 @@ export class RpcStream {
     options: StreamOptions,
   ) {
     this.#options = options;
+    this.#state = new ConnectionState(options, 'connecting');
     this.#name = name;
     this.done = new Promise<void>((resolve, reject) => {
       this.#settle = { resolve, reject };
@@ -87,33 +88,27 @@ export class RpcStream {
       ),
       // fetch can POST the input and read a refused request's body; a given EventSource class wins.
       preferFetch: clientOptions.EventSource === undefined,
-      onParseError: (error) => this.#report(error),
+      onParseError: (error) => this.#state.report(error),
       ...(canPost ? { method: 'POST' as const, body: json } : {}),
     });
     this.#source = source;
     this.#armConnectTimer();
 
     source.onopen = () => {
-      this.#attempt = 0;
       clearTimeout(this.#connectTimer);
       this.#connectTimer = undefined;
-      this.#setStatus('open');
+      this.#state.opened();
     };
     source.onerror = (event: unknown) => {
-      if (this.#status === 'closed') return;
+      if (this.#state.status === 'closed') return;
       if (source.readyState === ReadyState.OPEN) {
-        this.#report(errorOf(event, `Stream "${name}" dropped an event`).error);
+        this.#state.report(errorOf(event, `Stream "${name}" dropped an event`).error);
         return;
       }
       if (source.readyState === ReadyState.CONNECTING) {
-        // The transport retries with its backoff; an attempt that never opened is reported.
-        const wasOpen = this.#status === 'open';
-        this.#setStatus('reconnecting');
-        if (wasOpen) this.#armConnectTimer();
-        else {
-          const { error } = errorOf(event, `Cannot reach the server for stream "${name}"`);
-          this.#report(new SseConnectionError(error, ++this.#attempt));
-        }
+        // The transport retries with its backoff; a drop of an open stream starts the bound again.
+        if (this.#state.retrying(event, `Cannot reach the server for stream "${name}"`))
+          this.#armConnectTimer();
         return;
       }
       this.#fail(errorOf(event, `Stream "${name}" failed`).error);
@@ -127,7 +122,7 @@ export class RpcStream {
           `${name}.${event}`,
         );
         if (result.status === 'error') {
-          this.#report(result.error);
+          this.#state.report(result.error);
           return;
         }
         this.#deliver({ event, data: result.value });
@@ -151,7 +146,7 @@ export class RpcStream {
   }
 
   get status(): ClientStatus {
-    return this.#status;
+    return this.#state.status;
   }
 
   on(event: string, callback: (data: unknown) => void): () => void {
@@ -166,13 +161,13 @@ export class RpcStream {
 
   [Symbol.asyncIterator](): AsyncIterableIterator<Item> {
     const queue: AsyncQueue<Item> = new AsyncQueue<Item>(() => this.#queues.delete(queue));
-    if (this.#status === 'closed') queue.end();
+    if (this.#state.status === 'closed') queue.end();
     else this.#queues.add(queue);
     return queue;
   }
 
   close(): void {
-    if (this.#status === 'closed') return;
+    if (this.#state.status === 'closed') return;
     this.#finish();
     this.#settle.resolve();
   }
@@ -191,7 +186,7 @@ export class RpcStream {
       this.#fail(
         new SseError(
           SseErrorCode.NETWORK_ERROR,
-          `Stream "${this.#name}" did not open within ${ms} ms (${this.#attempt} failed attempts)`,
+          `Stream "${this.#name}" did not open within ${ms} ms (${this.#state.attempt} failed attempts)`,
         ),
       );
     }, ms);
@@ -205,7 +200,7 @@ export class RpcStream {
       try {
         callback(item.data);
       } catch (cause) {
-        this.#report(
+        this.#state.report(
           new SseError(SseErrorCode.INTERNAL, `A listener of "${item.event}" threw`, {
             cause,
             expose: true,
@@ -216,8 +211,8 @@ export class RpcStream {
   }
 
   #fail(error: SseError): void {
-    if (this.#status === 'closed') return;
-    this.#report(error);
+    if (this.#state.status === 'closed') return;
+    this.#state.report(error);
     for (const queue of this.#queues) queue.fail(error);
     this.#finish();
     this.#settle.reject(error);
@@ -230,16 +225,6 @@ export class RpcStream {
     this.#source?.close();
     for (const queue of [...this.#queues]) queue.end();
     this.#queues.clear();
-    this.#setStatus('closed');
-  }
-
-  #report(error: SseError): void {
-    this.#options.onError?.(error);
-  }
-
-  #setStatus(status: ClientStatus): void {
-    if (this.#status === status) return;
-    this.#status = status;
-    this.#options.onStatus?.(status);
+    this.#state.set('closed');
   }
 }
