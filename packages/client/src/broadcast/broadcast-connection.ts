@@ -10,7 +10,7 @@ import { reconnectDelayMs } from '../transport/backoff.js';
 import type { EventSourceLike } from '../transport/types.js';
 import type { ClientOptions, ClientStatus, ResetInfo, TabShareLike } from '../types.js';
 import { Overlap } from './overlap.js';
-import { type Plan, planOf } from './plan.js';
+import { asks, type Plan, planOf } from './plan.js';
 import { isNewer, oldestOf } from './position.js';
 
 interface Subscription {
@@ -48,7 +48,7 @@ export class BroadcastConnection {
   readonly #options: ClientOptions;
   readonly #byName = new Map<string, Set<Subscription>>();
   #current: Current | undefined;
-  readonly #overlap = new Overlap();
+  readonly #overlap = new Overlap<Current>();
   readonly #state: ConnectionState;
   #lastEventId: string | undefined;
   #scheduled = false;
@@ -183,7 +183,7 @@ export class BroadcastConnection {
       } else {
         // No id yet to resume from: keep the old connection until the new one is open, and drop
         // the duplicates that the overlap brings.
-        this.#overlap.begin(previous.source);
+        this.#overlap.begin(previous);
       }
     }
 
@@ -212,15 +212,22 @@ export class BroadcastConnection {
   }
 
   #onMessage(source: EventSourceLike, event: TopicMessageEvent): void {
-    const fromCurrent = this.#current?.source === source;
-    if (!fromCurrent && this.#overlap.source !== source) return;
+    const current = this.#current;
+    const fromCurrent = current?.source === source;
+    const from = fromCurrent ? current : this.#overlap.previous;
+    if (from?.source !== source) return;
     const id = event.lastEventId;
     if (id && !this.#overlap.firstSighting(id)) return;
     if (id && isNewer(id, this.#lastEventId)) this.#lastEventId = id;
     const name = event.type;
     const subs = this.#byName.get(name);
-    const carried = fromCurrent ? this.#current!.subs : undefined;
-    if (!subs || subs.size === 0) {
+    const carried = fromCurrent ? current.subs : undefined;
+    // A shared connection also carries the other tabs' events: a tab takes only what its own request
+    // asked for. (A subscription added since waits for the request that asks for it, which resumes
+    // from where it subscribed: an event another tab asked for could have come before some of the
+    // ones published after its subscribe(), and a gap would follow.)
+    const asked = this.#share === undefined || asks(from.plan, name, event.topic);
+    if (!subs || subs.size === 0 || !asked) {
       if (id && carried) for (const sub of carried) advance(sub, id);
       return;
     }

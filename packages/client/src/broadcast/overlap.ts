@@ -7,24 +7,24 @@ import type { EventSourceLike } from '../transport/types.js';
 const OVERLAP_MS = 300;
 
 /** The old connection of a switch, while it still speaks, and the ids it and the new one brought. */
-export class Overlap {
+export class Overlap<Connection extends { readonly source: EventSourceLike }> {
   #previous:
     | {
-        source: EventSourceLike;
+        connection: Connection;
         seen: Set<string>;
         timer: ReturnType<typeof setTimeout> | undefined;
       }
     | undefined;
 
   /** The old connection, while the overlap lasts. */
-  get source(): EventSourceLike | undefined {
-    return this.#previous?.source;
+  get previous(): Connection | undefined {
+    return this.#previous?.connection;
   }
 
-  /** Keep `source` open while its successor opens (an earlier overlap ends now). */
-  begin(source: EventSourceLike): void {
+  /** Keep `connection` open while its successor opens (an earlier overlap ends now). */
+  begin(connection: Connection): void {
     this.end();
-    this.#previous = { source, seen: new Set(), timer: undefined };
+    this.#previous = { connection, seen: new Set(), timer: undefined };
   }
 
   /** The new connection opened: the old one closes `OVERLAP_MS` later. */
@@ -48,6 +48,6 @@ export class Overlap {
     if (!previous) return;
     this.#previous = undefined;
     clearTimeout(previous.timer);
-    previous.source.close();
+    previous.connection.source.close();
   }
 }

@@ -67,3 +67,13 @@ export function planOf(inputs: Iterable<PlanInput>): Plan {
     filter,
   };
 }
+
+/**
+ * Whether a plan asks for an event of `name` on `topic`. A connection of its own carries nothing
+ * else; a connection shared across tabs also carries what the other tabs asked for.
+ */
+export function asks(plan: Plan, name: string, topic: string | undefined): boolean {
+  const entry = plan.filter.find((e) => e.name === name);
+  if (!entry) return false;
+  return entry.topics === null || (topic !== undefined && entry.topics.includes(topic));
+}

@@ -54,7 +54,7 @@ export class ShareHolder {
   readonly #init: ShareHolderOptions;
   readonly #requests = new Map<string, HeldRequest>();
   #current: Held | undefined;
-  readonly #overlap = new Overlap();
+  readonly #overlap = new Overlap<Held>();
   #conns = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
@@ -190,7 +190,7 @@ export class ShareHolder {
       } else {
         // No id yet to resume from: the old connection stays until the new one is open; the tabs
         // drop what arrives twice by id.
-        this.#overlap.begin(previous.source);
+        this.#overlap.begin(previous);
       }
     }
 
@@ -205,7 +205,7 @@ export class ShareHolder {
       const message = event as TopicMessageEvent;
       // The old connection of an overlap speaks for the new one: its frames are the same stream.
       const live = this.#current === held;
-      if (!live && this.#overlap.source !== source) return;
+      if (!live && this.#overlap.previous?.source !== source) return;
       this.#init.post({
         type: 'event',
         holder: this.id,
