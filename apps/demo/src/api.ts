@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_ORDER_QTY } from './limits.js';
 
 /**
  * What the page and the server exchange outside the event stream: the snapshot the page starts
@@ -43,8 +44,7 @@ export interface Snapshot {
   broker: 'memory' | 'redis';
 }
 
-/** The largest order the desk accepts. */
-export const MAX_ORDER_QTY = 10_000;
+export { MAX_ORDER_QTY };
 
 /** An order from the dashboard's form. */
 export const orderInput = z.object({

@@ -1,4 +1,5 @@
-import { MAX_ORDER_QTY, type OrderInput } from '../api.js';
+import type { OrderInput } from '../api.js';
+import { MAX_ORDER_QTY } from '../limits.js';
 import { actions } from './actions.js';
 import { byId, el, formatPrice } from './dom.js';
 import type { MarketClient } from './market-client.js';
