@@ -152,6 +152,14 @@ describe('printed schemas', () => {
     expect(big).not.toContain('function isoDate');
   });
 
+  it("print isoDate() with zod's own datetime pattern, as a datetime string format", () => {
+    const source = generate({ a: isoDate() });
+    const printed = /z\.stringFormat\('datetime', \/(.+)\/\);/.exec(source)?.[1];
+    const pattern = (z.iso.datetime({ offset: true })._zod.def as { pattern: RegExp }).pattern;
+    expect(printed).toBe(pattern.source);
+    expect(source).not.toMatch(/= z\.iso\.|\(z\.iso\./);
+  });
+
   it('name a recursive schema after its meta id, or after where it was found', () => {
     const node: z.ZodType<unknown> = z.lazy(() => z.object({ next: node.optional() }));
     const tagged = z

@@ -9,7 +9,9 @@ import * as z from 'zod/mini';
 
 /** `isoDate()` of `@ssekit/core`: a `Date` in code, an ISO 8601 string on the wire. */
 function isoDate() {
-  const codec = z.codec(z.iso.datetime({ offset: true }), z.date(), {
+  // z.iso.datetime({ offset: true }), with its pattern inlined: a smaller browser bundle.
+  const text = z.stringFormat('datetime', /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|([+-](?:[01]\d|2[0-3]):[0-5]\d)))$/);
+  const codec = z.codec(text, z.date(), {
     decode: (iso: string) => new Date(iso),
     encode: (date: Date) => date.toISOString(),
   });
