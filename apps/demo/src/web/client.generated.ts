@@ -2,7 +2,6 @@
 import {
   type ClientOptions,
   createClient as createSseClient,
-  defineContract,
   type SseClient,
 } from '@ssekit/client';
 import * as z from 'zod/mini';
@@ -190,8 +189,11 @@ export const orderFillsDoneSchema: z.ZodMiniType<OrderFillsDone, OrderFillsDoneW
   avgPrice: z.number().check(z.gt(0)),
 });
 
-/** The contract, rebuilt from the schemas above: the same names and the same validation. */
-export const contract = defineContract({
+/**
+ * The contract, rebuilt from the schemas above: the same names and the same validation. Its names
+ * were checked by `defineContract` when this module was generated, so it is only branded here.
+ */
+export const contract = Object.freeze({
   events: {
     /** A price tick, published with the symbol as its topic */
     price: priceSchema,
@@ -211,7 +213,8 @@ export const contract = defineContract({
       description: "An order's fills as they happen, then its summary.",
     },
   },
-});
+  '~ssekit': 'contract',
+} as const);
 
 /** The contract's type, for the helpers of `@ssekit/core` such as `EventData<AppContract, 'price'>`. */
 export type AppContract = typeof contract;
