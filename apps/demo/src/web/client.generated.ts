@@ -57,12 +57,12 @@ export interface PriceWire {
 
 /** Validates and decodes the data of the `price` event. */
 export const priceSchema: z.ZodMiniType<Price, PriceWire> = z.object({
-  symbol: z.string().check(z.regex(/^[A-Z][A-Z0-9.]{0,7}$/)).check(z.describe('Ticker, upper case')),
-  price: z.number().check(z.gt(0)).check(z.describe('Last price')),
-  change: z.number().check(z.describe('Change since the open, as a fraction (0.01 is +1%)')),
-  seq: z.int().check(z.gt(0)).check(z.describe('Grows by one per tick of this symbol: a jump of more than one is a gap')),
-  at: isoDate().check(z.describe('When the price was set')),
-}).check(z.describe('A price tick, published with the symbol as its topic'));
+  symbol: z.string().check(z.regex(/^[A-Z][A-Z0-9.]{0,7}$/)),
+  price: z.number().check(z.gt(0)),
+  change: z.number(),
+  seq: z.int().check(z.gt(0)),
+  at: isoDate(),
+});
 
 /** A trade, published with the symbol as its topic */
 export interface Trade {
@@ -95,13 +95,13 @@ export interface TradeWire {
 /** Validates and decodes the data of the `trade` event. */
 export const tradeSchema: z.ZodMiniType<Trade, TradeWire> = z.object({
   id: z.string().check(z.minLength(1)),
-  symbol: z.string().check(z.regex(/^[A-Z][A-Z0-9.]{0,7}$/)).check(z.describe('Ticker, upper case')),
-  side: z.enum(['buy', 'sell']).check(z.describe('Which side of the book')),
+  symbol: z.string().check(z.regex(/^[A-Z][A-Z0-9.]{0,7}$/)),
+  side: z.enum(['buy', 'sell']),
   qty: z.int().check(z.gt(0)),
   price: z.number().check(z.gt(0)),
   at: isoDate(),
-  orderId: z.optional(z.string()).check(z.describe('Set when the trade fills an order placed from the dashboard')),
-}).check(z.describe('A trade, published with the symbol as its topic'));
+  orderId: z.optional(z.string()),
+});
 
 /** A price moved more than the alert threshold since the last alert on its symbol */
 export interface Alert {
@@ -130,12 +130,12 @@ export interface AlertWire {
 /** Validates and decodes the data of the `alert` event. */
 export const alertSchema: z.ZodMiniType<Alert, AlertWire> = z.object({
   id: z.string().check(z.minLength(1)),
-  symbol: z.string().check(z.regex(/^[A-Z][A-Z0-9.]{0,7}$/)).check(z.describe('Ticker, upper case')),
-  move: z.number().check(z.describe('The move that raised the alert, as a fraction')),
+  symbol: z.string().check(z.regex(/^[A-Z][A-Z0-9.]{0,7}$/)),
+  move: z.number(),
   from: z.number().check(z.gt(0)),
   to: z.number().check(z.gt(0)),
   at: isoDate(),
-}).check(z.describe('A price moved more than the alert threshold since the last alert on its symbol'));
+});
 
 /** The input of the `orderFills` stream. */
 export interface OrderFillsInput {
@@ -168,10 +168,10 @@ export type OrderFillsFillWire = OrderFillsFill;
 /** Validates and decodes the data of the `fill` event of the `orderFills` stream. */
 export const orderFillsFillSchema: z.ZodMiniType<OrderFillsFill, OrderFillsFillWire> = z.object({
   tradeId: z.string(),
-  qty: z.int().check(z.gt(0)).check(z.describe('Quantity of this fill')),
+  qty: z.int().check(z.gt(0)),
   price: z.number().check(z.gt(0)),
-  filledQty: z.int().check(z.gte(0)).check(z.describe('Quantity filled so far')),
-  totalQty: z.int().check(z.gt(0)).check(z.describe("The order's quantity")),
+  filledQty: z.int().check(z.gte(0)),
+  totalQty: z.int().check(z.gt(0)),
 });
 
 /** The data of the `done` event of the `orderFills` stream. */

@@ -6,10 +6,14 @@ import { childrenOf, type NodeMeta, type SchemaNode, type SsekitCodec } from '..
 import { propertyKey } from '../analyze/ts-type.js';
 import { printRegExp } from '../analyze/values.js';
 
-/** `z.describe()` for a description alone, `z.meta({ … })` when there is more (`zod/mini` checks). */
+/**
+ * `z.meta({ … })` when a schema has metadata beyond a description, all of it; nothing for a
+ * description alone. A description is documentation: it is printed as TSDoc, where an editor shows
+ * it, and a browser never reads it (the client does not, and `openapi.json` is written from the
+ * original contract), so a copy at runtime would only grow the bundle with every documented field.
+ */
 function printMeta(meta: NodeMeta | undefined): string {
-  if (!meta) return '';
-  if (meta.extra.length === 0) return `.check(z.describe(${JSON.stringify(meta.description)}))`;
+  if (!meta || meta.extra.length === 0) return '';
   const entries =
     meta.description === undefined ? [] : [`description: ${JSON.stringify(meta.description)}`];
   for (const [key, value] of meta.extra) entries.push(`${propertyKey(key)}: ${value}`);
