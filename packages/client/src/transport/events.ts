@@ -40,27 +40,11 @@ export interface SseErrorEventInit {
   retryDelayMs: number | null;
 }
 
-class ErrorEventImpl extends Event implements SseErrorEvent {
-  declare readonly type: 'error';
-  readonly error: SseError;
-  readonly message: string;
-  readonly status: number | undefined;
-  readonly body: string | undefined;
-  readonly retryDelayMs: number | null;
-
-  constructor(init: SseErrorEventInit) {
-    super('error');
-    this.error = init.error;
-    this.message = init.error.message;
-    this.status = init.status;
-    this.body = init.body;
-    this.retryDelayMs = init.retryDelayMs;
-  }
-}
-
-/** Build the `error` event that `FetchEventSource` dispatches. */
+/** Build the `error` event that `FetchEventSource` dispatches: a plain `Event` with the fields above. */
 export function createErrorEvent(init: SseErrorEventInit): SseErrorEvent & Event {
-  return new ErrorEventImpl(init);
+  const { error, status, body, retryDelayMs } = init;
+  const fields = { error, message: error.message, status, body, retryDelayMs };
+  return Object.assign(new Event('error'), fields) as SseErrorEvent & Event;
 }
 
 /** A message event of a `FetchEventSource`: a `MessageEvent`, plus ssekit's `topic:` field. */
