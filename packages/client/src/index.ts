@@ -1,5 +1,5 @@
-// The generated client module imports defineContract from here, so that @ssekit/client and zod are
-// all a user installs (pnpm strict has no @ssekit/core unless it is a direct dependency).
+// @ssekit/client's public API. defineContract is re-exported so that an app that writes its contract
+// for the client alone needs @ssekit/client and zod only (pnpm strict has no @ssekit/core otherwise).
 export { defineContract } from '@ssekit/core';
 export { SseConnectionError } from './connect/connection-error.js';
 export { createClient } from './create-client.js';

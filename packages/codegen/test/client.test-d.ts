@@ -1,4 +1,4 @@
-import type { EventData, StreamEventData, StreamInput } from '@ssekit/core';
+import type { Contract, EventData, StreamEventData, StreamInput } from '@ssekit/core';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import {
@@ -59,6 +59,14 @@ describe('the generated client of the fixture contract', () => {
     client.stream('buildLog', {});
     // @ts-expect-error: no such event on this stream
     client.stream('buildLog', { buildId: '1' }).on('line2', () => {});
+  });
+
+  it('types the branded contract as defineContract would', () => {
+    type Defined = Contract<AppContract['events'], AppContract['streams']>;
+    expectTypeOf<AppContract>().toEqualTypeOf<Defined>();
+    expectTypeOf<AppContract['streams']['buildLog']['events']>().toEqualTypeOf<
+      Defined['streams']['buildLog']['events']
+    >();
   });
 
   it('exports the names as literal types', () => {

@@ -15,6 +15,13 @@ describe('formatModule', () => {
     );
   });
 
+  it('closes every bracket before the first opening one on a closing line: `} as const);`', () => {
+    const source = 'const c = Object.freeze({\na: {\nb: 1,\n},\n} as const);\n';
+    expect(formatModule(source)).toBe(
+      'const c = Object.freeze({\n  a: {\n    b: 1,\n  },\n} as const);\n',
+    );
+  });
+
   it('ignores brackets in strings, regular expressions and comments', () => {
     const source = 'x = f(/^[A-Z]{0,7}(/, \'{[(\', "}", `)`, {\n// ) }\na: 1, /* ( */\n});\n';
     expect(formatModule(source)).toBe(

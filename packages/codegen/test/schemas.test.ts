@@ -127,7 +127,7 @@ describe('schemas with no printable form', () => {
 });
 
 describe('printed schemas', () => {
-  it('keep descriptions, as TSDoc and as z.describe()', () => {
+  it('keep descriptions as TSDoc, not as runtime metadata', () => {
     const source = generate({
       price: z
         .object({ at: isoDate().describe('When, as "ISO"') })
@@ -135,7 +135,13 @@ describe('printed schemas', () => {
     });
     expect(source).toContain('/**\n * A tick\n * with two lines\n */\nexport interface Price {');
     expect(source).toContain('  /** When, as "ISO" */\n  at: Date;');
-    expect(source).toContain(`at: isoDate().check(z.describe('When, as "ISO"'))`);
+    expect(source).toContain('  at: isoDate(),\n');
+    expect(source).not.toContain('z.describe(');
+  });
+
+  it('keep metadata beyond a description whole, description included', () => {
+    const source = generate({ a: z.string().meta({ description: 'Text', title: 'A' }) });
+    expect(source).toContain("z.string().check(z.meta({ description: 'Text', title: 'A' }))");
   });
 
   it('defuse a description that would close the comment', () => {
@@ -150,6 +156,14 @@ describe('printed schemas', () => {
     const big = generate({ a: bigintString() });
     expect(big).toContain('function bigintString() {');
     expect(big).not.toContain('function isoDate');
+  });
+
+  it("print isoDate() with zod's own datetime pattern, as a datetime string format", () => {
+    const source = generate({ a: isoDate() });
+    const printed = /z\.stringFormat\('datetime', \/(.+)\/\);/.exec(source)?.[1];
+    const pattern = (z.iso.datetime({ offset: true })._zod.def as { pattern: RegExp }).pattern;
+    expect(printed).toBe(pattern.source);
+    expect(source).not.toMatch(/= z\.iso\.|\(z\.iso\./);
   });
 
   it('name a recursive schema after its meta id, or after where it was found', () => {

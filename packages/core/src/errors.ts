@@ -93,12 +93,14 @@ export interface SseErrorOptions {
  */
 export class SseError extends Error {
   override readonly name: string = 'SseError';
-  readonly code: SseErrorCode;
-  readonly status: number | undefined;
-  readonly issues: readonly SseIssue[] | undefined;
-  readonly event: string | undefined;
+  // `declare`: set by the constructor alone, so no field definitions are emitted for them (this class
+  // ships in every browser bundle of a client).
+  declare readonly code: SseErrorCode;
+  declare readonly status: number | undefined;
+  declare readonly issues: readonly SseIssue[] | undefined;
+  declare readonly event: string | undefined;
   /** Whether `message` may reach a client. Unknown errors never expose their message. */
-  readonly expose: boolean;
+  declare readonly expose: boolean;
 
   constructor(code: SseErrorCode, message: string, options: SseErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

@@ -18,7 +18,7 @@ export interface ErrorEventLike {
 export class SseConnectionError extends SseError {
   override readonly name = 'SseConnectionError';
   /** Failed connection attempts in a row, this one included; back to 0 once a connection opens. */
-  readonly attempt: number;
+  declare readonly attempt: number;
   constructor(error: SseError, attempt: number) {
     super(error.code, `${error.message} (attempt ${attempt}, retrying)`, {
       cause: error.cause ?? error,

@@ -2,7 +2,7 @@
 // The broadcast connection and RPC streams call it; the transport does the rest (backoff included).
 import { SseError, SseErrorCode } from '@ssekit/core';
 import { FetchEventSource } from '../transport/fetch-event-source.js';
-import type { FetchEventSourceInit, HeadersValue } from '../transport/options.js';
+import { callerHeaders, type FetchEventSourceInit } from '../transport/options.js';
 import type { EventSourceLike, MessageEventLike } from '../transport/types.js';
 import type { ClientOptions } from '../types.js';
 
@@ -56,18 +56,5 @@ export function openSource(options: ClientOptions, request: SourceRequest): Even
 function withJsonContentType(
   headers: FetchEventSourceInit['headers'],
 ): FetchEventSourceInit['headers'] {
-  const merge = (value: HeadersValue | undefined): HeadersValue => {
-    const out: Record<string, string> = {};
-    if (value) {
-      const entries =
-        Symbol.iterator in value
-          ? [...(value as Iterable<readonly [string, string]>)]
-          : Object.entries(value);
-      for (const [k, v] of entries) out[k.toLowerCase()] = v;
-    }
-    out['content-type'] = 'application/json';
-    return out;
-  };
-  if (typeof headers === 'function') return async () => merge(await headers());
-  return merge(headers);
+  return async () => ({ ...(await callerHeaders(headers)), 'content-type': 'application/json' });
 }

@@ -1,10 +1,10 @@
-// Why a native EventSource failed: it never says, so one plain request asks the server again.
-// Used by the broadcast connection when a platform EventSource closes before it ever opened.
+// Why a native EventSource failed: it never says, so one FetchEventSource attempt asks the server
+// again. Used by the broadcast connection when a platform EventSource closes before it ever opened.
 import type { SseError } from '@ssekit/core';
-import { cancelBody, checkResponse, errorFromBody, readErrorBody } from '../transport/response.js';
+import { FetchEventSource } from '../transport/fetch-event-source.js';
 import type { FetchLike } from '../transport/types.js';
 
-/** How long the probe may take, body included, before it gives up and reports nothing. */
+/** How long the probe may wait for the server's first byte before it gives up and reports nothing. */
 const PROBE_TIMEOUT_MS = 5_000;
 
 /** A refusal the probe saw: the server's status and the error its JSON body describes. */
@@ -14,40 +14,38 @@ export interface Refusal {
 }
 
 /**
- * Request `url` once with `fetch` and tell a refused answer (404, 401, a JSON error body) from a
- * network failure. Resolves `undefined` when the server answers with a stream (the failure was
- * transient) or cannot be reached; a stream answer is aborted at once.
+ * Request `url` once and tell a refused answer (404, 401, a JSON error body) from a network
+ * failure. Resolves `undefined` when the server answers with a stream (the failure was transient)
+ * or cannot be reached. It is one attempt of FetchEventSource, closed at its first event, so that
+ * the probe reads a refusal with the very rules (status, `Content-Type`, error body) of the transport.
  */
-export async function probeRefusal(
+export function probeRefusal(
   fetchFn: FetchLike | undefined,
   url: string,
   withCredentials: boolean,
 ): Promise<Refusal | undefined> {
-  if (typeof fetchFn !== 'function') return undefined;
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), PROBE_TIMEOUT_MS);
-  try {
-    const response = await fetchFn(url, {
-      method: 'GET',
-      headers: { accept: 'text/event-stream' },
-      signal: controller.signal,
-      credentials: withCredentials ? 'include' : 'same-origin',
-      cache: 'no-store',
-      mode: 'cors',
-      redirect: 'follow',
-    });
-    const verdict = checkResponse(response);
-    if (verdict.type === 'stream') return undefined;
-    if (!verdict.readBody) {
-      cancelBody(response);
-      return { status: verdict.status, error: verdict.error };
+  return new Promise((resolve) => {
+    let source: FetchEventSource;
+    try {
+      source = new FetchEventSource(url, {
+        withCredentials,
+        fetch: fetchFn,
+        stallTimeoutMs: PROBE_TIMEOUT_MS,
+      });
+    } catch {
+      // no fetch, or a URL that does not parse: nothing more to learn
+      resolve(undefined);
+      return;
     }
-    const body = await readErrorBody(response);
-    return { status: verdict.status, error: errorFromBody(verdict.error, verdict.status, body) };
-  } catch {
-    return undefined;
-  } finally {
-    clearTimeout(timer);
-    controller.abort();
-  }
+    source.onopen = () => {
+      source.close();
+      resolve(undefined);
+    };
+    // CLOSED: refused, with the status and the error read from the body; CONNECTING: not reached.
+    source.onerror = (event) => {
+      const refused = source.readyState === FetchEventSource.CLOSED;
+      source.close();
+      resolve(refused ? { status: event.status ?? 0, error: event.error } : undefined);
+    };
+  });
 }

@@ -40,27 +40,11 @@ export interface SseErrorEventInit {
   retryDelayMs: number | null;
 }
 
-class ErrorEventImpl extends Event implements SseErrorEvent {
-  declare readonly type: 'error';
-  readonly error: SseError;
-  readonly message: string;
-  readonly status: number | undefined;
-  readonly body: string | undefined;
-  readonly retryDelayMs: number | null;
-
-  constructor(init: SseErrorEventInit) {
-    super('error');
-    this.error = init.error;
-    this.message = init.error.message;
-    this.status = init.status;
-    this.body = init.body;
-    this.retryDelayMs = init.retryDelayMs;
-  }
-}
-
-/** Build the `error` event that `FetchEventSource` dispatches. */
+/** Build the `error` event that `FetchEventSource` dispatches: a plain `Event` with the fields above. */
 export function createErrorEvent(init: SseErrorEventInit): SseErrorEvent & Event {
-  return new ErrorEventImpl(init);
+  const { error, status, body, retryDelayMs } = init;
+  const fields = { error, message: error.message, status, body, retryDelayMs };
+  return Object.assign(new Event('error'), fields) as SseErrorEvent & Event;
 }
 
 /** A message event of a `FetchEventSource`: a `MessageEvent`, plus ssekit's `topic:` field. */
@@ -69,33 +53,15 @@ export interface SseMessageEvent extends MessageEventLike {
   readonly topic?: string;
 }
 
-class MessageEventFallback extends Event implements MessageEventLike {
-  readonly data: string;
-  readonly lastEventId: string;
-  readonly origin: string;
-  constructor(type: string, init: Omit<MessageEventLike, 'type'>) {
-    super(type);
-    this.data = init.data;
-    this.lastEventId = init.lastEventId;
-    this.origin = init.origin;
-  }
-}
-
-// Browsers and Node >= 15 have a global MessageEvent; a runtime without one gets the same fields on
-// an Event subclass.
-const MessageEventCtor: new (
-  type: string,
-  init: Omit<MessageEventLike, 'type'>,
-) => Event & MessageEventLike =
-  typeof globalThis.MessageEvent === 'function' ? globalThis.MessageEvent : MessageEventFallback;
-
 /** Build a message event as a browser's `EventSource` would dispatch it, with `topic` if given. */
 export function createMessageEvent(
   type: string,
   init: Omit<MessageEventLike, 'type'>,
   topic: string | undefined,
 ): Event & SseMessageEvent {
-  const event: Event & { topic?: string } = new MessageEventCtor(type, init);
+  // Every runtime FetchEventSource runs on has a global MessageEvent: browsers, workers, Node >= 15,
+  // Deno and Bun (a runtime without one has no fetch with a streaming body either).
+  const event: Event & { topic?: string } = new MessageEvent(type, init);
   if (topic !== undefined) event.topic = topic;
   return event as Event & SseMessageEvent;
 }

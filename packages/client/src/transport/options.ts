@@ -97,6 +97,21 @@ export async function requestHeaders(
   headers: FetchEventSourceInit['headers'],
   lastEventId: string,
 ): Promise<Record<string, string>> {
+  const result = await callerHeaders(headers);
+  // [spec] "User agents may set (`Accept`, `text/event-stream`) in request's header list."
+  result.accept = 'text/event-stream';
+  // [spec] "If the event source's last event ID string is not the empty string, set
+  // (`Last-Event-ID`, last event ID string, encoded as UTF-8) in request's header list."
+  // A header value is a byte string to fetch (it throws on a code point above U+00FF), so the
+  // UTF-8 bytes go in one character each.
+  if (lastEventId !== '') result['last-event-id'] = utf8ByteString(lastEventId);
+  return result;
+}
+
+/** The caller's headers of one request (the function called), with lower-cased names. */
+export async function callerHeaders(
+  headers: FetchEventSourceInit['headers'],
+): Promise<Record<string, string>> {
   const value = typeof headers === 'function' ? await headers() : headers;
   const result: Record<string, string> = {};
   if (value !== undefined) {
@@ -105,13 +120,6 @@ export async function requestHeaders(
       result[name.toLowerCase()] = headerValue;
     }
   }
-  // [spec] "User agents may set (`Accept`, `text/event-stream`) in request's header list."
-  result.accept = 'text/event-stream';
-  // [spec] "If the event source's last event ID string is not the empty string, set
-  // (`Last-Event-ID`, last event ID string, encoded as UTF-8) in request's header list."
-  // A header value is a byte string to fetch (it throws on a code point above U+00FF), so the
-  // UTF-8 bytes go in one character each.
-  if (lastEventId !== '') result['last-event-id'] = utf8ByteString(lastEventId);
   return result;
 }
 

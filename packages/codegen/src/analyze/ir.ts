@@ -67,7 +67,7 @@ export interface NodeBase {
   readonly optout: boolean;
 }
 
-/** `.describe()` and `.meta()` texts, printed again so that the generated schemas carry them. */
+/** `.describe()` and `.meta()` texts: the description as TSDoc, other metadata as `z.meta()`. */
 export interface NodeMeta {
   readonly description: string | undefined;
   /** Other metadata that has a source form, in the order it was given; `id` is left out. */

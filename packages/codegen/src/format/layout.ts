@@ -4,7 +4,7 @@
 /** One line's code brackets in order (`+` opens, `-` closes), and whether a block comment is still open. */
 interface LineScan {
   readonly brackets: string;
-  /** Closing brackets at the very start of the line: they close before the line is indented. */
+  /** Closing brackets before any opening one, on a line that starts with one: they close before the line is indented. */
   readonly leadingClosers: number;
   readonly inComment: boolean;
   /** The line with its double-quoted strings in single quotes. */
@@ -95,7 +95,9 @@ function scanLine(line: string, inComment: boolean): LineScan {
       i++;
     }
     if (c !== ' ') {
-      if (!CLOSE.has(c)) leading = false;
+      // A line that starts by closing closes, before it is indented, every bracket up to its first
+      // opening one: `} as const);` sits where `})` would.
+      if (OPEN.has(c) || (brackets === '' && !CLOSE.has(c))) leading = false;
       previous = c;
     }
   }

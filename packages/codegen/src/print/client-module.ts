@@ -63,11 +63,15 @@ function printContract(events: readonly EventEntry[], streams: readonly StreamEn
     return `${docComment(s.description)}${propertyKey(s.name)}: {\ninput: ${s.input.constName},\nevents: {\n${inner.join('\n')}\n},\n${description}},`;
   });
   return [
-    '/** The contract, rebuilt from the schemas above: the same names and the same validation. */',
-    'export const contract = defineContract({',
+    '/**',
+    ' * The contract, rebuilt from the schemas above: the same names and the same validation. Its names',
+    ' * were checked by `defineContract` when this module was generated, so it is only branded here.',
+    ' */',
+    'export const contract = Object.freeze({',
     `events: {\n${eventLines.join('\n')}\n},`,
     `streams: {\n${streamLines.join('\n')}\n},`,
-    '});',
+    "'~ssekit': 'contract',",
+    '} as const);',
     '',
     "/** The contract's type, for the helpers of `@ssekit/core` such as `EventData<AppContract, 'price'>`. */",
     'export type AppContract = typeof contract;',
@@ -110,7 +114,6 @@ export function printClientModule(
     'import {',
     'type ClientOptions,',
     'createClient as createSseClient,',
-    'defineContract,',
     'type SseClient,',
     "} from '@ssekit/client';",
     analyzed.length > 0 ? "import * as z from 'zod/mini';" : '',
