@@ -217,16 +217,17 @@ export class BroadcastConnection {
     const from = fromCurrent ? current : this.#overlap.previous;
     if (from?.source !== source) return;
     const id = event.lastEventId;
-    if (id && !this.#overlap.firstSighting(id)) return;
-    if (id && isNewer(id, this.#lastEventId)) this.#lastEventId = id;
     const name = event.type;
-    const subs = this.#byName.get(name);
-    const carried = fromCurrent ? current.subs : undefined;
     // A shared connection also carries the other tabs' events: a tab takes only what its own request
     // asked for. (A subscription added since waits for the request that asks for it, which resumes
     // from where it subscribed: an event another tab asked for could have come before some of the
-    // ones published after its subscribe(), and a gap would follow.)
+    // ones published after its subscribe(), and a gap would follow.) An event not taken is not seen:
+    // during an overlap, the new connection that asks for it must still deliver it.
     const asked = this.#share === undefined || asks(from.plan, name, event.topic);
+    if (id && asked && !this.#overlap.firstSighting(id)) return;
+    if (id && isNewer(id, this.#lastEventId)) this.#lastEventId = id;
+    const subs = this.#byName.get(name);
+    const carried = fromCurrent ? current.subs : undefined;
     if (!subs || subs.size === 0 || !asked) {
       if (id && carried) for (const sub of carried) advance(sub, id);
       return;
