@@ -35,7 +35,12 @@ export {
   type PublishOptions,
   type SseServer,
 } from './server.js';
-export { type EncodedYield, encodeStreamYield } from './streams/encode-yield.js';
+export {
+  type EncodedYield,
+  type EncodedYieldsOptions,
+  encodedYields,
+  encodeStreamYield,
+} from './streams/encode-yield.js';
 export type {
   AuthorizeGrant,
   AuthorizeRequest,
