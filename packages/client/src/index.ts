@@ -1,3 +1,6 @@
+// @ssekit/client's public API: `createClient` and its types, `FetchEventSource` and its events and
+// options, the platform `EventSource`, and the structural types the transport works on.
+
 // The generated client module imports defineContract from here, so that @ssekit/client and zod are
 // all a user installs (pnpm strict has no @ssekit/core unless it is a direct dependency).
 export { defineContract } from '@ssekit/core';
