@@ -1,3 +1,5 @@
+// defineContract's checks at startup (names, reserved names, schemas, stream shapes), and the
+// helpers beside it: checkEventName, isContract, ControlEvent.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SseError } from '../errors.js';
