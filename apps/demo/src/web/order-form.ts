@@ -1,3 +1,4 @@
+// The order form: place an order over tRPC, then follow its fills over the `orderFills` RPC stream.
 import { MAX_ORDER_QTY, type OrderInput } from '../api.js';
 import { actions } from './actions.js';
 import { byId, el, formatPrice } from './dom.js';
