@@ -33,14 +33,8 @@ export interface Contract<
 
 /** Allowed names: [spec] any field value without CR/LF works on the wire; URLs and code want less. */
 export const EVENT_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
-/** Names starting with this prefix are the reserved control events (`ssekit.reset` and others). */
+/** Names starting with this prefix are reserved for the control events (wire/control.ts). */
 export const RESERVED_PREFIX = 'ssekit.';
-/** The control events the server sends and clients understand. */
-export const ControlEvent = {
-  RESET: 'ssekit.reset',
-  ERROR: 'ssekit.error',
-  END: 'ssekit.end',
-} as const;
 
 /** Check one name; the error names the key and says what is wrong with it. */
 export function checkEventName(name: string, where: string): void {
