@@ -3,8 +3,10 @@
 import type { z } from 'zod';
 import { SseError, SseErrorCode } from '../errors.js';
 
-/** Event names as the contract declares them: a zod schema per name. */
-/** Any zod 4 schema, classic (`zod`) or `zod/mini`: generated clients use `zod/mini`. */
+/**
+ * Event names as the contract declares them: a zod schema per name, any zod 4 schema, classic
+ * (`zod`) or `zod/mini` (generated clients use `zod/mini`).
+ */
 export type EventSchemas = { readonly [name: string]: z.core.$ZodType };
 
 /** One RPC stream: the schema of its input and the events it yields. */
