@@ -39,10 +39,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        // Pure tests beside the code: no sockets, no child processes, no real waiting.
+        // Pure tests beside the code: no sockets, no child processes, no real waiting. Also the
+        // repository's own house rules (scripts/*.test.ts), which read the source as text.
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'scripts/*.test.ts'],
           // One module graph for all unit files: zod and core load once, not once per file.
           pool: 'threads',
           isolate: false,

@@ -1,11 +1,8 @@
+// What the page and the server exchange outside the event stream: the snapshot the page starts
+// from, and the order it places. The page imports types only from here, so zod stays out of the
+// bundle's share of this file.
 import { z } from 'zod';
 import { MAX_ORDER_QTY } from './limits.js';
-
-/**
- * What the page and the server exchange outside the event stream: the snapshot the page starts
- * from, and the order it places. The page imports types only from here, so zod stays out of the
- * bundle's share of this file.
- */
 
 /** One symbol as the snapshot gives it: what the table shows before the first tick arrives. */
 export interface SymbolSnapshot {

@@ -1,11 +1,8 @@
+// The dashboard's contract: the one place where its event schemas live. The server publishes and
+// streams against it; `ssekit generate` turns it into the page's client module
+// (`src/web/client.generated.ts`) and `openapi.json`.
 import { defineContract, isoDate } from '@ssekit/core';
 import { z } from 'zod';
-
-/**
- * The dashboard's contract: the one place where its event schemas live. The server publishes and
- * streams against it; `ssekit generate` turns it into the page's client module
- * (`src/web/client.generated.ts`) and `openapi.json`.
- */
 
 const symbol = z
   .string()

@@ -1,3 +1,5 @@
+// A bounded push-to-pull queue: what turns callbacks into async iterables, for
+// `client.events(name)` and an RPC stream's `for await`.
 import { SseError, SseErrorCode } from '@ssekit/core';
 
 /**

@@ -1,3 +1,5 @@
+// Type tests of `createClient`: subscribers get decoded types, unknown names and fields do not
+// compile, stream inputs and events are typed, and the options that bound and report failures.
 import { bigintString, defineContract, isoDate, type SseError } from '@ssekit/core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';

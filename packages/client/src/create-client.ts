@@ -1,3 +1,5 @@
+// `createClient`: the client's entry point, joining its parts: the one broadcast connection
+// (broadcast/) for every `subscribe` and `events`, an RPC stream (stream/) per `stream`, status.
 import type { AnyContract } from '@ssekit/core';
 import { AsyncQueue } from './async-queue.js';
 import { BroadcastConnection } from './broadcast/broadcast-connection.js';

@@ -1,5 +1,7 @@
-// @ssekit/client's public API. defineContract is re-exported so that an app that writes its contract
-// for the client alone needs @ssekit/client and zod only (pnpm strict has no @ssekit/core otherwise).
+// @ssekit/client's public API: `createClient` and its types, `FetchEventSource` and its events and
+// options, the platform `EventSource`, `shareAcrossTabs`, and the structural types the transport
+// works on. defineContract is re-exported so that an app that writes its contract for the client
+// alone needs @ssekit/client and zod only (pnpm strict has no @ssekit/core otherwise).
 export { defineContract } from '@ssekit/core';
 export { SseConnectionError } from './connect/connection-error.js';
 export { createClient } from './create-client.js';

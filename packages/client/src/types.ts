@@ -1,3 +1,5 @@
+// The client's public types: its options, status and reset info, subscription and stream options,
+// and the `SseClient` and `StreamHandle` interfaces that `createClient` returns, typed by contract.
 import type {
   AnyContract,
   EventData,

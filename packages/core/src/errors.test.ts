@@ -1,3 +1,5 @@
+// SseError and its codes: the JSON form (INTERNAL messages hidden), toSseError for any thrown
+// value, and reading that JSON back on a client, hostile bodies included.
 import { describe, expect, it } from 'vitest';
 import {
   formatIssues,

@@ -4,7 +4,6 @@ export { bigintString } from './codecs/bigint-string.js';
 export { CODEC_META_KEY, isoDate } from './codecs/iso-date.js';
 export {
   type Contract,
-  ControlEvent,
   checkEventName,
   defineContract,
   EVENT_NAME_PATTERN,
@@ -47,7 +46,12 @@ export {
   SseValidationError,
   toSseError,
 } from './errors.js';
-export { encodeEndEvent, encodeErrorEvent, encodeResetEvent } from './wire/control.js';
+export {
+  ControlEvent,
+  encodeEndEvent,
+  encodeErrorEvent,
+  encodeResetEvent,
+} from './wire/control.js';
 export { encodeComment, encodeEvent, encodeRetry, type SseFrame } from './wire/encode.js';
 export {
   compareEventIds,

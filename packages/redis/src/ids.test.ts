@@ -1,3 +1,5 @@
+// Redis stream ids: which ids are canonical (up to 2^64 - 1), their order, and the link between an
+// entry's id and the `prev` of the entry after it.
 import { describe, expect, it } from 'vitest';
 import { checkLink, compareStreamIds, isStreamId, parseStreamId } from './ids.js';
 

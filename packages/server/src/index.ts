@@ -1,3 +1,6 @@
+// @ssekit/server's public API: `createSseServer` and its options, the broker interface and the
+// memory broker, and what @ssekit/redis and @ssekit/trpc build on (the cursor, the yields, access).
+
 // Re-exported from @ssekit/openapi, the one builder, for those who already import it from here.
 export {
   createOpenApiDocument,
@@ -35,7 +38,12 @@ export {
   type PublishOptions,
   type SseServer,
 } from './server.js';
-export { type EncodedYield, encodeStreamYield } from './streams/encode-yield.js';
+export {
+  type EncodedYield,
+  type EncodedYieldsOptions,
+  encodedYields,
+  encodeStreamYield,
+} from './streams/encode-yield.js';
 export type {
   AuthorizeGrant,
   AuthorizeRequest,

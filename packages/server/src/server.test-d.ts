@@ -1,3 +1,5 @@
+// Type tests of `createSseServer`: publish typed by event name, one typed handler required per
+// stream of the contract.
 import { defineContract, isoDate } from '@ssekit/core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';

@@ -1,3 +1,5 @@
+// The public option and handler types of `createSseServer`: `authorize` and what it returns, RPC
+// stream handlers and what they receive and yield, `onError`'s contexts, the Fetch handler's options.
 import type {
   AnyContract,
   EventSchemas,

@@ -229,7 +229,7 @@ describe('broadcast procedure', () => {
 
   it("without an authorize of their own, the procedures inherit the server's; null opens them", async () => {
     const serverAuthorize = (req: { headers: Record<string, unknown> }) =>
-      req.headers['x-key'] === 'ok' ? true : false;
+      req.headers['x-key'] === 'ok';
     await using guarded = await startTrpcTestServer({ serverAuthorize });
     const refused = collect(createTestClient(guarded.trpcUrl), { events: ['trade'] });
     await waitFor(() => refused.errors.length === 1, 'refused');

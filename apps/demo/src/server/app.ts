@@ -1,3 +1,5 @@
+// The dashboard's server: express with the SSE router, the tRPC actions, the snapshot route and
+// the page, over the simulated market and the order desk; main.ts and the tests start it.
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

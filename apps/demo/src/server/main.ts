@@ -1,11 +1,9 @@
+// `pnpm demo [--redis redis://127.0.0.1:6379]`: the live market dashboard. PORT (default 3000) and
+// HOST (default 127.0.0.1) choose where it listens.
 import { parseArgs } from 'node:util';
 import type { Broker } from '@ssekit/server';
 import { startDemoServer } from './app.js';
 
-/**
- * `pnpm demo [--redis redis://127.0.0.1:6379]`: the live market dashboard. PORT (default 3000) and
- * HOST (default 127.0.0.1) choose where it listens.
- */
 const usage = 'usage: pnpm demo [--redis redis://host:port] [--port 3000] [--host 127.0.0.1]';
 
 async function main(): Promise<void> {

@@ -1,3 +1,5 @@
+// The simulated market: a mean-reverting random walk per symbol, trades and alerts, sent through a
+// `MarketSink` that the server wires to `sse.publish`.
 import type { EventData } from '@ssekit/core';
 import type { SymbolSnapshot, TradeSnapshot } from '../api.js';
 import type { MarketContract } from '../events.js';

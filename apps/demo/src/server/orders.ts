@@ -1,3 +1,5 @@
+// The order desk: an order filled in slices, each published as a trade, and its progress as the
+// `orderFills` RPC stream, which a client can resume by id.
 import { SseError, SseErrorCode, type StreamEventData } from '@ssekit/core';
 import type { OrderInput } from '../api.js';
 import type { MarketContract } from '../events.js';

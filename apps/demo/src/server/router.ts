@@ -1,3 +1,5 @@
+// The dashboard's tRPC router: the `placeOrder` action, and the contract as tRPC subscriptions
+// through @ssekit/trpc.
 import type { Broker, SseServer, StreamHandlers } from '@ssekit/server';
 import { createTrpcProcedures, toTrpcError } from '@ssekit/trpc';
 import { initTRPC } from '@trpc/server';

@@ -1,3 +1,4 @@
+// The page's client-to-server half: a tRPC client typed by the server's router.
 import { createTRPCClient, httpLink } from '@trpc/client';
 import type { AppRouter } from '../server/router.js';
 

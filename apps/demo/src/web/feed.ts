@@ -1,3 +1,5 @@
+// The trade feed and the alert list: newest first and bounded; a trade that arrives twice
+// (snapshot, then replay) is shown once.
 import type { TradeSnapshot } from '../api.js';
 import { el, formatChange, formatPrice, formatTime } from './dom.js';
 

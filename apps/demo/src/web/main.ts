@@ -1,3 +1,5 @@
+// The page's entry point: the snapshot first, then one typed client from the snapshot's event id,
+// its events wired to the table, the feed and the alerts; resynchronises on `ssekit.reset`.
 import './styles.css';
 import type { Snapshot } from '../api.js';
 import { createClient } from './client.generated.js';

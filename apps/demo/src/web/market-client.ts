@@ -1,3 +1,4 @@
+// The type of the page's client, for the modules that take one.
 import type { SseClient } from '@ssekit/client';
 import type { AppContract } from './client.generated.js';
 

@@ -1,3 +1,4 @@
+// The order form: place an order over tRPC, then follow its fills over the `orderFills` RPC stream.
 import type { OrderInput } from '../api.js';
 import { MAX_ORDER_QTY } from '../limits.js';
 import { actions } from './actions.js';

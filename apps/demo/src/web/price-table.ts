@@ -1,3 +1,5 @@
+// The price table: a row per symbol (watch, last price, change since the open, sparkline), drawn
+// once per animation frame however many ticks arrive.
 import type { SymbolSnapshot } from '../api.js';
 import { el, formatChange, formatPrice } from './dom.js';
 import { createSparkline, type Sparkline } from './sparkline.js';

@@ -1,3 +1,4 @@
+// The connection badge in the header: the client's status, as text a screen reader announces.
 import type { ClientStatus } from '@ssekit/client';
 import { byId } from './dom.js';
 

@@ -3,6 +3,7 @@
 import { SseError, SseErrorCode } from '@ssekit/core';
 import { FetchEventSource } from '../transport/fetch-event-source.js';
 import { callerHeaders, type FetchEventSourceInit } from '../transport/options.js';
+import { getPlatformEventSource } from '../transport/platform.js';
 import type { EventSourceLike, MessageEventLike } from '../transport/types.js';
 import type { ClientOptions } from '../types.js';
 
@@ -26,9 +27,7 @@ export type TopicMessageEvent = MessageEventLike & { readonly topic?: string };
  * needs what only it can do, or when there is no other; else the given or the platform `EventSource`.
  */
 export function openSource(options: ClientOptions, request: SourceRequest): EventSourceLike {
-  const Native =
-    options.EventSource ??
-    (globalThis as { EventSource?: ClientOptions['EventSource'] }).EventSource;
+  const Native = options.EventSource ?? getPlatformEventSource();
   const canFetch = typeof options.fetch === 'function' || typeof globalThis.fetch === 'function';
   const needsFetch =
     options.headers !== undefined || options.fetch !== undefined || request.method === 'POST';

@@ -1,3 +1,6 @@
+// URLs and ids of a connection: the base URL joined with a route and its query, and the order of
+// two event ids, by which the broadcast connection keeps the newest it has seen.
+
 /** Join the base URL and a path, keeping the base's own query string out of the way. */
 export function joinUrl(base: string, path: string, params: [string, string][]): string {
   const q = base.indexOf('?');

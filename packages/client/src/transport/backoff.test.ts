@@ -1,3 +1,5 @@
+// reconnectDelayMs with a fixed random number: the spec's delay after a clean end, then a ceiling
+// that doubles per failure, full jitter, the cap, and a server's `retry:` above it.
 import { describe, expect, test } from 'vitest';
 import { reconnectDelayMs } from './backoff.js';
 

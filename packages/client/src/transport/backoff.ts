@@ -1,3 +1,6 @@
+// The wait before a reconnect: the spec's reconnection time, plus exponential backoff with full
+// jitter while attempts keep failing. FetchEventSource and the broadcast connection both use it.
+
 /** Inputs of {@link reconnectDelayMs}. */
 export interface ReconnectDelayOptions {
   /** The source's reconnection time: the server's last `retry:` field, else `initialRetryMs`. */

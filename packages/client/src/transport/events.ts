@@ -1,3 +1,5 @@
+// The events a FetchEventSource dispatches: `error` events that say why (status, body, SseError)
+// and message events with ssekit's `topic:` field, built as a browser's EventSource builds them.
 import { SseError } from '@ssekit/core';
 import type { EventLike, MessageEventLike } from './types.js';
 

@@ -1,3 +1,5 @@
+// `FetchEventSource`: the spec's EventSource on `fetch` and core's parser, plus headers, a body,
+// backoff, a stall check and refusals that say why. The transport's one class; the rest serve it.
 import { createParser, type ParsedEvent, SseError, SseErrorCode } from '@ssekit/core';
 import { reconnectDelayMs } from './backoff.js';
 import {

@@ -1,3 +1,5 @@
+// FetchEventSource's options (`FetchEventSourceInit`), their defaults, and the headers of each
+// connection request made from them.
 import type { SseError } from '@ssekit/core';
 import type { EventSourceInitLike, FetchLike } from './types.js';
 

@@ -1,3 +1,5 @@
+// The runtime's own EventSource class, when it has one: what the client opens when it needs no
+// headers (connect/open-source.ts chooses), exported for apps that choose for themselves.
 import type { EventSourceConstructorLike } from './types.js';
 
 /**

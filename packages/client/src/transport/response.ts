@@ -1,3 +1,5 @@
+// A connection attempt's response, judged as the spec's "announce the connection" step does: go on,
+// reconnect or fail; and a refused response's body read, bounded, into the SseError it carries.
 import { fromSseErrorJson, isSseErrorJson, SseError, SseErrorCode } from '@ssekit/core';
 import type { FetchLikeResponse, ReaderLike } from './types.js';
 

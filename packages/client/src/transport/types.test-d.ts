@@ -1,3 +1,5 @@
+// Type tests of the structural types: the platform fetch, a browser EventSource, the eventsource
+// package and FetchEventSource all fit them, and their handlers get the structural events.
 import type { SseError } from '@ssekit/core';
 import type { EventSource as NpmEventSource } from 'eventsource';
 import { expectTypeOf, test } from 'vitest';

@@ -1,3 +1,5 @@
+// The URL of a FetchEventSource as the spec resolves it, and the origin its message events carry.
+
 /**
  * [spec] Parse the constructor's URL "relative to the relevant settings object": the document's
  * base URL in a browser, the worker's location in a worker, none in Node (so a relative URL fails).

@@ -1,3 +1,5 @@
+// Type tests of the contract's type helpers: names, decoded and wire data, and the tagged unions of
+// events and stream events, from a contract with codecs.
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { bigintString } from '../codecs/bigint-string.js';

@@ -1,8 +1,10 @@
+// defineContract's checks at startup (names, reserved names, schemas, stream shapes), and the
+// helpers beside it: checkEventName, isContract, and the control events' reserved names.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SseError } from '../errors.js';
+import { ControlEvent } from '../wire/control.js';
 import {
-  ControlEvent,
   checkEventName,
   defineContract,
   EVENT_NAME_PATTERN,

@@ -3,8 +3,10 @@
 import type { z } from 'zod';
 import { SseError, SseErrorCode } from '../errors.js';
 
-/** Event names as the contract declares them: a zod schema per name. */
-/** Any zod 4 schema, classic (`zod`) or `zod/mini`: generated clients use `zod/mini`. */
+/**
+ * Event names as the contract declares them: a zod schema per name, any zod 4 schema, classic
+ * (`zod`) or `zod/mini` (generated clients use `zod/mini`).
+ */
 export type EventSchemas = { readonly [name: string]: z.core.$ZodType };
 
 /** One RPC stream: the schema of its input and the events it yields. */
@@ -33,14 +35,8 @@ export interface Contract<
 
 /** Allowed names: [spec] any field value without CR/LF works on the wire; URLs and code want less. */
 export const EVENT_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
-/** Names starting with this prefix are the reserved control events (`ssekit.reset` and others). */
+/** Names starting with this prefix are reserved for the control events (wire/control.ts). */
 export const RESERVED_PREFIX = 'ssekit.';
-/** The control events the server sends and clients understand. */
-export const ControlEvent = {
-  RESET: 'ssekit.reset',
-  ERROR: 'ssekit.error',
-  END: 'ssekit.end',
-} as const;
 
 /** Check one name; the error names the key and says what is wrong with it. */
 export function checkEventName(name: string, where: string): void {

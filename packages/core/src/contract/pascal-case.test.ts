@@ -1,3 +1,4 @@
+// pascalCase: contract names to identifiers, always valid ones, the case of each word kept.
 import { describe, expect, it } from 'vitest';
 import { pascalCase } from './pascal-case.js';
 

@@ -1,3 +1,5 @@
+// encodeData and decodeData with codecs: one line of JSON out, the decoded values back, unknown
+// keys stripped, and refusals as SseValidationError with zod's issues.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { bigintString } from '../codecs/bigint-string.js';

@@ -1,3 +1,5 @@
+// An event's data checked against its schema both ways: `encodeData` (z.encode, then one line of
+// JSON) for every sender, `decodeData` for every receiver, and zod's issues as `SseIssue`s.
 // zod/v4/core, not zod: a browser bundle of a generated client must not pull in all of classic zod.
 import { type $ZodIssue, type $ZodType, safeDecode, safeEncode } from 'zod/v4/core';
 import { SseError, SseErrorCode, type SseIssue, SseValidationError } from '../errors.js';

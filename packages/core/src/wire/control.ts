@@ -1,8 +1,17 @@
-// The control events' frames (`ssekit.reset`, `ssekit.error`, `ssekit.end`): built here only, so the
-// SSE hub, RPC streams and anyone's tests write them the same way.
-import { ControlEvent } from '../contract/define.js';
+// The control events (`ssekit.reset`, `ssekit.error`, `ssekit.end`): their names and their frames,
+// built here only, so the SSE hub, RPC streams and anyone's tests write them the same way.
 import type { SseErrorJson } from '../errors.js';
 import { encodeEvent } from './encode.js';
+
+/**
+ * The control events the server sends and clients understand. Their names start with the reserved
+ * prefix (`RESERVED_PREFIX`), which no contract may use.
+ */
+export const ControlEvent = {
+  RESET: 'ssekit.reset',
+  ERROR: 'ssekit.error',
+  END: 'ssekit.end',
+} as const;
 
 /**
  * The `ssekit.reset` frame: the server cannot resume from the id the client sent, or lost events.

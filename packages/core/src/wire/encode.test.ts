@@ -1,3 +1,5 @@
+// The encoder's output, field by field: order, data split on every line end, the checks that refuse
+// an injected field, `retry:` and comments.
 import { describe, expect, it } from 'vitest';
 import { SseError } from '../errors.js';
 import { encodeComment, encodeEvent, encodeRetry } from './encode.js';

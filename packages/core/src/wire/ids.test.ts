@@ -1,3 +1,5 @@
+// ssekit's event ids: parse and format round trips (checked on random ids), the order within an
+// epoch, and new epochs.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SseError } from '../errors.js';

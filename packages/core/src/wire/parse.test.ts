@@ -1,3 +1,5 @@
+// The parser, rule by rule: line ends across chunks, UTF-8 and the BOM, fields, ssekit's `topic:`,
+// the last event id, and the bounds on a line and an event.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';

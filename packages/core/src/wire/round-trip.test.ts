@@ -1,3 +1,6 @@
+// Encoder and parser together, on random frames cut at random places: the same events come back,
+// a comment never becomes an event, and the encoder refuses exactly the ids and names with CR, LF
+// or NUL.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseChunks, splitAt, toBytes } from '../../test/utils.js';

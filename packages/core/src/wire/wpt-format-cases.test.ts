@@ -1,3 +1,5 @@
+// The web-platform-tests' eventsource/format-* cases (test/fixtures/) run through createParser: the
+// parser behaves as the standard's own tests expect of a browser.
 import { describe, expect, it } from 'vitest';
 import { type WptFormatCase, wptFormatCases } from '../../test/fixtures/wpt-format-cases.js';
 import {

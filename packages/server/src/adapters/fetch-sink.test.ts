@@ -1,3 +1,5 @@
+// The Fetch API sink, without a server: what counts as buffered, how it drains, ends, and closes
+// when the reader cancels or the request aborts.
 import { describe, expect, it } from 'vitest';
 import { createFetchSink } from './fetch-sink.js';
 

@@ -1,3 +1,5 @@
+// The in-memory broker, the embedded default: one process's bounded replay log (count and age), ids
+// `<epoch>-<seq>` from core's wire/ids.ts, and live delivery to the hub's subscribers.
 import { createEpoch, formatEventId, parseEventId } from '@ssekit/core';
 import type { Broker, BrokerEntry, BrokerEvent, ReadResult, ReadSinceOptions } from './types.js';
 

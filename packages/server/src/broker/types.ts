@@ -1,3 +1,6 @@
+// The `Broker` interface between the hub and the event log, and the shapes that cross it: events,
+// appends, resume answers. The memory broker and `@ssekit/redis` implement it; the hub reads it.
+
 /** One event as a broker stores it: already validated and encoded, with the id the broker gave it. */
 export interface BrokerEvent {
   /** The id the broker assigned: `<epoch>-<seq>` in memory, the stream entry id on Redis. */

@@ -1,49 +1,35 @@
 // `GET {base}` and `GET {base}/events/:name`, for every adapter: read the query, take a connection
-// slot, authorize, check the names, then hand a connection on the adapter's sink to the hub.
+// slot (admit.ts), authorize, check the names, then hand a connection on the adapter's sink to the hub.
 import { SseConnection } from '../hub/connection.js';
 import { sharedFilter } from '../hub/filter.js';
-import { type Access, authorizeRequest } from './access.js';
-import { closingError, type RouteContext, refuse, streamPreamble } from './context.js';
+import { authorizeRequest } from './access.js';
+import { admitStream } from './admit.js';
+import { type RouteContext, streamPreamble } from './context.js';
 import type { IncomingRequest } from './incoming.js';
-import { checkEventNames, type EventsQuery, readEventsQuery } from './query.js';
+import { checkEventNames, readEventsQuery } from './query.js';
 import type { Answer } from './respond.js';
 
 /**
  * Plan a broadcast stream: refused with a JSON error, or a stream whose `open` registers the
  * connection and hands it to the hub (which replays first when the client resumes).
  */
-export async function planEvents(
+export function planEvents(
   ctx: RouteContext,
   incoming: IncomingRequest,
   fixedEvent?: string,
 ): Promise<Answer> {
-  if (incoming.method === 'HEAD') return { type: 'head' };
-  let release: (() => void) | undefined;
-  let access: Access;
-  let query: EventsQuery;
-  try {
-    if (ctx.isClosing()) throw closingError();
-    query = readEventsQuery(incoming.params, incoming.lastEventId, fixedEvent);
-    release = ctx.limits.acquire(incoming.clientAddress);
-    access = await authorizeRequest(ctx.options, incoming.native, {
-      type: 'events',
-      events: query.events ?? Object.keys(ctx.contract.events),
-      topics: query.topics,
-    });
-    checkEventNames(ctx.contract, query);
-  } catch (error) {
-    release?.();
-    return refuse(ctx, error);
-  }
-  // The client may have left while authorize awaited.
-  if (incoming.gone() || ctx.isClosing()) {
-    release();
-    return refuse(ctx, closingError());
-  }
-  const done = release;
-  return {
-    type: 'stream',
-    open(sink) {
+  return admitStream(ctx, incoming, {
+    read: () => readEventsQuery(incoming.params, incoming.lastEventId, fixedEvent),
+    async authorize(query) {
+      const access = await authorizeRequest(ctx.options, incoming.native, {
+        type: 'events',
+        events: query.events ?? Object.keys(ctx.contract.events),
+        topics: query.topics,
+      });
+      checkEventNames(ctx.contract, query);
+      return { query, access };
+    },
+    open({ query, access }, sink, release) {
       const conn = new SseConnection({
         sink,
         filter: sharedFilter(query.events, query.topics),
@@ -57,7 +43,7 @@ export async function planEvents(
       sink.onClose(() => {
         ctx.hub.remove(conn);
         ctx.stats.connections -= 1;
-        done();
+        release();
       });
       sink.write(streamPreamble(ctx.retryMs));
       ctx.hub.add(conn, query.lastEventId).catch((error: unknown) => {
@@ -65,5 +51,5 @@ export async function planEvents(
         sink.destroy();
       });
     },
-  };
+  });
 }

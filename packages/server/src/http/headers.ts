@@ -1,3 +1,5 @@
+// The response headers of every SSE stream, one constant for every adapter (and exported).
+
 /**
  * Response headers of every stream. `no-transform` and `X-Accel-Buffering: no` keep proxies (nginx,
  * compression middleware) from buffering events; there is never a Content-Length.

@@ -1,3 +1,5 @@
+// The connection limits of one server: `maxConnections` and `maxConnectionsPerIp`, counted per
+// open stream; past a bound a route refuses with 503 and `Retry-After` before any stream byte.
 import { SseError, SseErrorCode } from '@ssekit/core';
 
 /**

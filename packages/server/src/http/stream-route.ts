@@ -3,8 +3,9 @@
 import { SseError, SseErrorCode, toSseIssues } from '@ssekit/core';
 import { z } from 'zod';
 import { runStream } from '../streams/run.js';
-import { type Access, authorizeRequest } from './access.js';
-import { closingError, type RouteContext, refuse, streamPreamble } from './context.js';
+import { authorizeRequest } from './access.js';
+import { admitStream } from './admit.js';
+import { type RouteContext, streamPreamble } from './context.js';
 import type { IncomingRequest } from './incoming.js';
 import { QUERY_LIMITS, readLastEventId } from './query.js';
 import type { Answer } from './respond.js';
@@ -59,57 +60,43 @@ async function readInput(incoming: IncomingRequest, maxInputBytes: number): Prom
  * and the input checked with the stream's schema, then a stream whose `open` runs the handler with
  * the principal authorize granted.
  */
-export async function planStream(
+export function planStream(
   ctx: RouteContext,
   incoming: IncomingRequest,
   name: string,
 ): Promise<Answer> {
-  if (incoming.method === 'HEAD') return { type: 'head' };
-  let release: (() => void) | undefined;
-  let input: unknown;
-  let lastEventId: string | undefined;
-  let access: Access;
-  try {
-    if (ctx.isClosing()) throw closingError();
-    const raw = await readInput(incoming, ctx.maxInputBytes);
-    const definition = Object.hasOwn(ctx.contract.streams, name)
-      ? ctx.contract.streams[name]
-      : undefined;
-    const parsed = definition ? z.safeDecode(definition.input, raw as never) : undefined;
-    lastEventId = readLastEventId(incoming.lastEventId, incoming.params);
-    release = ctx.limits.acquire(incoming.clientAddress);
-    // Authorize before saying whether the name exists or the input fits: an anonymous caller learns
-    // nothing about the contract.
-    access = await authorizeRequest(ctx.options, incoming.native, {
-      type: 'stream',
-      stream: name,
-      input: parsed?.success ? parsed.data : undefined,
-    });
-    if (!parsed) {
-      throw new SseError(
-        SseErrorCode.UNKNOWN_STREAM,
-        `Unknown stream ${JSON.stringify(name.slice(0, 100))}`,
-      );
-    }
-    if (!parsed.success) {
-      throw new SseError(SseErrorCode.INVALID_INPUT, `Invalid input for stream "${name}"`, {
-        issues: toSseIssues(parsed.error.issues),
-        event: name,
+  return admitStream(ctx, incoming, {
+    async read() {
+      const raw = await readInput(incoming, ctx.maxInputBytes);
+      const definition = Object.hasOwn(ctx.contract.streams, name)
+        ? ctx.contract.streams[name]
+        : undefined;
+      const parsed = definition ? z.safeDecode(definition.input, raw as never) : undefined;
+      return { parsed, lastEventId: readLastEventId(incoming.lastEventId, incoming.params) };
+    },
+    async authorize({ parsed, lastEventId }) {
+      // Authorize before saying whether the name exists or the input fits: an anonymous caller
+      // learns nothing about the contract.
+      const access = await authorizeRequest(ctx.options, incoming.native, {
+        type: 'stream',
+        stream: name,
+        input: parsed?.success ? parsed.data : undefined,
       });
-    }
-    input = parsed.data;
-  } catch (error) {
-    release?.();
-    return refuse(ctx, error);
-  }
-  if (incoming.gone() || ctx.isClosing()) {
-    release();
-    return refuse(ctx, closingError());
-  }
-  const done = release;
-  return {
-    type: 'stream',
-    open(sink) {
+      if (!parsed) {
+        throw new SseError(
+          SseErrorCode.UNKNOWN_STREAM,
+          `Unknown stream ${JSON.stringify(name.slice(0, 100))}`,
+        );
+      }
+      if (!parsed.success) {
+        throw new SseError(SseErrorCode.INVALID_INPUT, `Invalid input for stream "${name}"`, {
+          issues: toSseIssues(parsed.error.issues),
+          event: name,
+        });
+      }
+      return { input: parsed.data as unknown, lastEventId, access };
+    },
+    open({ input, lastEventId, access }, sink, release) {
       const controller = new AbortController();
       ctx.stats.streams += 1;
       const untrack = ctx.trackStream(controller, sink, access.principal);
@@ -117,7 +104,7 @@ export async function planStream(
         controller.abort();
         ctx.stats.streams -= 1;
         untrack();
-        done();
+        release();
       });
       sink.write(streamPreamble(ctx.retryMs));
       void runStream({
@@ -139,5 +126,5 @@ export async function planStream(
         sink.destroy();
       });
     },
-  };
+  });
 }

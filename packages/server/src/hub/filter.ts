@@ -1,3 +1,6 @@
+// Subscription filters: which broadcast events (and topics) a connection asked for, built once per
+// distinct request and shared, so the hub groups connections by filter and frames once per group.
+
 /** Which broadcast events a connection receives: event names, and per event an optional topic set. */
 export interface SubscriptionFilter {
   /** The event names, or `undefined` for every event of the contract. */

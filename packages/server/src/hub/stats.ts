@@ -1,3 +1,6 @@
+// The counters of one server (`sse.stats()`): connections, streams, events, bytes, refusals,
+// counted where each happens: the routes, the hub, RPC streams.
+
 /** Counters of one server, read with `sse.stats()`. */
 export interface SseServerStats {
   /** Open broadcast connections. */

@@ -1,3 +1,5 @@
+// ReplayCursor on the memory broker: replay page by page, then live with no gap and no duplicate,
+// whatever arrives during a read; resets from a bad id or from the broker.
 import { describe, expect, it } from 'vitest';
 import { MemoryBroker } from '../broker/memory.js';
 import type { Broker, BrokerEvent, ReadResult, ReadSinceOptions } from '../broker/types.js';

@@ -1,3 +1,5 @@
+// An RPC stream handler's yields, checked and encoded: one rule for what a handler may yield, and
+// one way to call it, shared by the SSE endpoint (run.ts) and `@ssekit/trpc`'s stream procedures.
 import {
   type AnyContract,
   checkEventSize,
@@ -6,6 +8,7 @@ import {
   SseError,
   SseErrorCode,
 } from '@ssekit/core';
+import type { StreamHandler } from '../types.js';
 
 /** One yield of an RPC stream handler, checked and encoded: what goes on the wire. */
 export interface EncodedYield {
@@ -65,4 +68,46 @@ export function encodeStreamYield(
     options.maxEventBytes,
   );
   return { event: item.event, data, id };
+}
+
+/** Inputs of {@link encodedYields}: the handler, what it is called with, and the yield bound. */
+export interface EncodedYieldsOptions<TRequest> {
+  readonly contract: AnyContract;
+  /** The stream's name in the contract. */
+  readonly name: string;
+  readonly handler: StreamHandler<AnyContract, string, TRequest>;
+  /** The input, already checked with the stream's schema. */
+  readonly input: unknown;
+  readonly lastEventId: string | undefined;
+  readonly principal: unknown;
+  /** The request handed to the handler: the adapter's own (express's `req`, the Fetch `Request`). */
+  readonly req: TRequest;
+  /** Aborts when the client goes away; the handler gets it, and no yield is taken after it. */
+  readonly signal: AbortSignal;
+  /** The bound on one encoded event, as for a publish. @default DEFAULT_MAX_EVENT_BYTES (256 KiB) */
+  readonly maxEventBytes?: number | undefined;
+}
+
+/**
+ * Call an RPC stream handler and pull its yields, each checked and encoded by `encodeStreamYield`,
+ * until the handler returns or `signal` aborts. The SSE endpoint and `@ssekit/trpc` both run
+ * handlers through this, so a handler is called, and its yields taken, the same way on either.
+ * A throw (the handler's, or a yield refused) goes to the caller; leaving the loop early returns
+ * the handler's iterator, so its `finally` blocks run.
+ */
+export async function* encodedYields<TRequest>(
+  options: EncodedYieldsOptions<TRequest>,
+): AsyncGenerator<EncodedYield, void> {
+  const { contract, name, signal } = options;
+  const iterable = options.handler({
+    input: options.input as never,
+    lastEventId: options.lastEventId,
+    principal: options.principal,
+    signal,
+    req: options.req,
+  });
+  for await (const item of iterable) {
+    if (signal.aborted) return;
+    yield encodeStreamYield(contract, name, item, { maxEventBytes: options.maxEventBytes });
+  }
 }

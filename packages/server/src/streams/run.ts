@@ -2,17 +2,11 @@
 // stream's sink under backpressure, whatever transport carries it.
 import { Buffer } from 'node:buffer';
 import { setImmediate } from 'node:timers';
-import {
-  type AnyContract,
-  encodeEndEvent,
-  encodeErrorEvent,
-  encodeEvent,
-  toSseError,
-} from '@ssekit/core';
+import { encodeEndEvent, encodeErrorEvent, encodeEvent, toSseError } from '@ssekit/core';
 import type { SseSink } from '../hub/sink.js';
 import type { SseServerStats } from '../hub/stats.js';
-import type { SseServerBaseOptions, StreamHandler } from '../types.js';
-import { encodeStreamYield } from './encode-yield.js';
+import type { SseServerBaseOptions } from '../types.js';
+import { type EncodedYieldsOptions, encodedYields } from './encode-yield.js';
 
 // Frames are gathered and written once per tick, or sooner past this size: one write per yield
 // would cost a syscall per event on a fast generator.
@@ -22,23 +16,16 @@ const FLUSH_BYTES = 64 * 1024;
  * Run one RPC stream: pull the handler's events, validate and frame each, write them with
  * backpressure, and end with `ssekit.end` (return) or `ssekit.error` (throw or invalid yield).
  */
-export async function runStream(options: {
-  contract: AnyContract;
-  name: string;
-  handler: StreamHandler<AnyContract, string, unknown>;
-  input: unknown;
-  lastEventId: string | undefined;
-  principal: unknown;
-  /** The adapter's own request (express's `req`, or the Fetch `Request`), handed to the handler. */
-  req: unknown;
-  sink: SseSink;
-  signal: AbortSignal;
-  stats: SseServerStats;
-  serverOptions: SseServerBaseOptions;
-  maxBufferedBytes: number;
-  maxEventBytes: number;
-}): Promise<void> {
-  const { contract, name, sink, signal, stats } = options;
+export async function runStream(
+  options: EncodedYieldsOptions<unknown> & {
+    sink: SseSink;
+    stats: SseServerStats;
+    serverOptions: SseServerBaseOptions;
+    maxBufferedBytes: number;
+    maxEventBytes: number;
+  },
+): Promise<void> {
+  const { name, sink, signal, stats } = options;
   let pending = '';
   let scheduled = false;
 
@@ -53,18 +40,7 @@ export async function runStream(options: {
 
   let ending: string;
   try {
-    const iterable = options.handler({
-      input: options.input as never,
-      lastEventId: options.lastEventId,
-      principal: options.principal,
-      signal,
-      req: options.req,
-    });
-    for await (const item of iterable) {
-      if (signal.aborted) break;
-      const { event, data, id } = encodeStreamYield(contract, name, item, {
-        maxEventBytes: options.maxEventBytes,
-      });
+    for await (const { event, data, id } of encodedYields(options)) {
       pending += encodeEvent({ id, event, data });
       if (pending.length >= FLUSH_BYTES) flush();
       else if (!scheduled) {

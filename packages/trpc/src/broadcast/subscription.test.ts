@@ -1,3 +1,5 @@
+// broadcastSubscription on the memory broker, without tRPC's server: replay then live with no gap
+// or duplicate, resets, undecodable events, a slow consumer, aborts, a throwing predicate.
 import { defineContract } from '@ssekit/core';
 import {
   type Broker,

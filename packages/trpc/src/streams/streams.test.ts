@@ -1,3 +1,5 @@
+// The RPC stream procedure without tRPC's server: its input parser (tRPC's lastEventId taken out)
+// and streamSubscription (tracked ids, an invalid yield, a handler's error kept from the client).
 import { defineContract, SseError } from '@ssekit/core';
 import { isTrackedEnvelope, TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
