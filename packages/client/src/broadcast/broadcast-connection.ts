@@ -176,16 +176,7 @@ export class BroadcastConnection {
       previous || this.#state.status === 'reconnecting' ? 'reconnecting' : 'connecting',
     );
 
-    if (previous) {
-      if (resumeFrom !== undefined) {
-        // The new connection replays from the last id: the old one can go now.
-        previous.source.close();
-      } else {
-        // No id yet to resume from: keep the old connection until the new one is open, and drop
-        // the duplicates that the overlap brings.
-        this.#overlap.begin(previous);
-      }
-    }
+    this.#overlap.replace(previous, resumeFrom !== undefined);
 
     source.onopen = () => {
       if (this.#current?.source !== source) return;

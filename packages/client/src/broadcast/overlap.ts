@@ -21,8 +21,19 @@ export class Overlap<Connection extends { readonly source: EventSourceLike }> {
     return this.#previous?.connection;
   }
 
+  /**
+   * A new connection replaces `previous`. One that resumes from an id replays what the old one had
+   * in flight, so the old one closes now; one that cannot keeps the old one until it is open (and
+   * what arrives twice is dropped by id).
+   */
+  replace(previous: Connection | undefined, resumes: boolean): void {
+    if (!previous) return;
+    if (resumes) previous.source.close();
+    else this.#begin(previous);
+  }
+
   /** Keep `connection` open while its successor opens (an earlier overlap ends now). */
-  begin(connection: Connection): void {
+  #begin(connection: Connection): void {
     this.end();
     this.#previous = { connection, seen: new Set(), timer: undefined };
   }

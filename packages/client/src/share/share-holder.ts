@@ -14,8 +14,6 @@ import { type ShareMessage, ticketOf } from './messages.js';
 /** Requests that arrive together (the tabs answering a `hello`) make one connection, not ten. */
 const BATCH_MS = 20;
 
-/** How long an old connection stays open after the new one opened, when no id was known to resume. */
-
 interface HeldRequest {
   readonly id: string;
   /** The ask this entry answers: a tab's newer ask replaces it. */
@@ -184,15 +182,9 @@ export class ShareHolder {
     const held: Held = { source, conn, plan, open: false };
     this.#current = held;
     for (const r of this.#requests.values()) r.carriedBy = conn;
-    if (previous) {
-      if (resumeFrom !== undefined) {
-        previous.source.close();
-      } else {
-        // No id yet to resume from: the old connection stays until the new one is open; the tabs
-        // drop what arrives twice by id.
-        this.#overlap.begin(previous);
-      }
-    }
+    // Without an id to resume from, the old connection stays until the new one is open; the tabs
+    // drop what arrives twice by id.
+    this.#overlap.replace(previous, resumeFrom !== undefined);
 
     source.onopen = () => {
       if (this.#current !== held) return;
