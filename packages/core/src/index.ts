@@ -55,11 +55,15 @@ export {
 export { encodeComment, encodeEvent, encodeRetry, type SseFrame } from './wire/encode.js';
 export {
   compareEventIds,
+  compareStreamIds,
+  compareWireIds,
   createEpoch,
   type EventId,
   formatEventId,
+  isStreamId,
   MAX_EVENT_ID_LENGTH,
   parseEventId,
+  parseStreamId,
 } from './wire/ids.js';
 export {
   DEFAULT_MAX_EVENT_BYTES,

@@ -1,57 +1,13 @@
-/**
- * Redis stream entry ids, `<ms>-<seq>`: two unsigned 64-bit integers in decimal.
- * @see https://redis.io/docs/latest/develop/data-types/streams/#entry-ids
- */
+// Redis stream entry ids as the broker's log uses them: the zero id, and how an entry links to the
+// id before it (the gap check). Their shape and order are core's (`compareStreamIds`), the one rule
+// for the broker and for clients.
+
+import { compareStreamIds } from '@ssekit/core';
+
+export { compareStreamIds, isStreamId, parseStreamId } from '@ssekit/core';
 
 /** The id before every entry. `prev` of the first entry a stream ever held, and the id of an empty log. */
 export const ZERO_ID = '0-0';
-
-// Canonical form only (no leading zeros, no `+`): the ids this broker hands out are canonical, and the
-// gap check compares ids as strings, so `007-1` must not pass for `7-1`.
-const STREAM_ID = /^(0|[1-9][0-9]{0,19})-(0|[1-9][0-9]{0,19})$/;
-const U64_MAX = '18446744073709551615';
-
-function fitsU64(digits: string): boolean {
-  return digits.length < 20 || digits <= U64_MAX;
-}
-
-/** The two halves of a canonical stream id, as decimal strings; `undefined` when `id` is not one. */
-export function parseStreamId(
-  id: string,
-): { readonly ms: string; readonly seq: string } | undefined {
-  const match = STREAM_ID.exec(id);
-  if (!match) return undefined;
-  const ms = match[1]!;
-  const seq = match[2]!;
-  return fitsU64(ms) && fitsU64(seq) ? { ms, seq } : undefined;
-}
-
-/** Whether `id` is a canonical stream id. */
-export function isStreamId(id: string): boolean {
-  return parseStreamId(id) !== undefined;
-}
-
-// Canonical decimals compare by length first, then digit by digit: no BigInt on the hot path.
-function compareDecimal(a: string, b: string): number {
-  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * Order two stream ids: negative when `a` is older, 0 when equal, positive when newer, and
- * `undefined` when either is not a canonical stream id.
- *
- * @example
- * ```ts
- * compareStreamIds('1700000000000-9', '1700000000001-0'); // -1
- * ```
- */
-export function compareStreamIds(a: string, b: string): number | undefined {
-  const x = parseStreamId(a);
-  const y = parseStreamId(b);
-  if (!x || !y) return undefined;
-  return compareDecimal(x.ms, y.ms) || compareDecimal(x.seq, y.seq);
-}
 
 /**
  * How an entry links to the id expected before it, through the `prev` field the broker writes:

@@ -1,10 +1,10 @@
 // Positions in the event log as the client tracks them: which id is newer, which is the oldest of
 // several. Used by the broadcast connection and by the holder of a connection shared across tabs.
-import { compareIds } from '../connect/url.js';
+import { compareWireIds } from '@ssekit/core';
 
 /** True when `id` is after `than` (ids of two epochs do not compare: the newer connection wins). */
 export function isNewer(id: string, than: string | undefined): boolean {
-  return than === undefined || (compareIds(id, than) ?? 1) > 0;
+  return than === undefined || (compareWireIds(id, than) ?? 1) > 0;
 }
 
 /**
@@ -15,7 +15,7 @@ export function oldestOf(ids: Iterable<string | undefined>): string | undefined 
   let oldest: string | undefined;
   for (const id of ids) {
     if (id === undefined) continue;
-    if (oldest === undefined || (compareIds(id, oldest) ?? 0) < 0) oldest = id;
+    if (oldest === undefined || (compareWireIds(id, oldest) ?? 0) < 0) oldest = id;
   }
   return oldest;
 }

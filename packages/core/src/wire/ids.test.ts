@@ -1,10 +1,11 @@
-// ssekit's event ids: parse and format round trips (checked on random ids), the order within an
-// epoch, and new epochs.
+// Event ids: parse and format round trips (checked on random ids), the order within an
+// epoch, new epochs, and the order a client keeps of any broker's ids.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SseError } from '../errors.js';
 import {
   compareEventIds,
+  compareWireIds,
   createEpoch,
   formatEventId,
   MAX_EVENT_ID_LENGTH,
@@ -136,5 +137,29 @@ describe('createEpoch', () => {
     const epochs = new Set(Array.from({ length: 200 }, () => createEpoch()));
     // 4 random base-36 characters: 1.7 M values, so 200 draws collide with odds near 1 %.
     expect(epochs.size).toBeGreaterThanOrEqual(198);
+  });
+});
+
+describe('compareWireIds: the order a client keeps, whichever broker made the ids', () => {
+  it('orders Redis stream ids by time, then sequence, exactly past 2^53', () => {
+    expect(compareWireIds('1700000000000-9', '1700000000001-0')).toBeLessThan(0);
+    expect(compareWireIds('1700000000001-0', '1700000000000-9')).toBeGreaterThan(0);
+    expect(compareWireIds('5-2', '5-2')).toBe(0);
+    expect(compareWireIds('18446744073709551615-1', '18446744073709551614-9')).toBeGreaterThan(0);
+  });
+
+  it("orders ssekit's own ids within one epoch, and not across two", () => {
+    expect(compareWireIds('mx1b2bfg3bk5-170', 'mx1b2bfg3bk5-171')).toBeLessThan(0);
+    expect(compareWireIds('mx1b2bfg3bk5-1000', 'mx1b2bfg3bk5-999')).toBeGreaterThan(0);
+    expect(compareWireIds('mx1b2bfg3bk5-170', 'mx1b2zzzzzzz-1')).toBeUndefined();
+  });
+
+  it("orders a custom broker's <prefix>-<n> ids within one prefix; nothing else", () => {
+    expect(compareWireIds('Room:7-3', 'Room:7-12')).toBeLessThan(0);
+    expect(compareWireIds('a-3', 'b-3')).toBeUndefined();
+    expect(compareWireIds('a-3', '5-3')).toBeUndefined();
+    expect(compareWireIds('a-01', 'a-2')).toBeUndefined();
+    expect(compareWireIds('nodash', 'nodash')).toBeUndefined();
+    expect(compareWireIds('-5', '-6')).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
-// ssekit's own event ids, `<epoch>-<seq>`: parse, format, order within an epoch, new epochs. The
-// memory broker numbers its log with them and reads a client's `Last-Event-ID` back through them.
+// The event ids on the wire and their order: ssekit's own `<epoch>-<seq>` (the memory broker numbers
+// its log with them), Redis stream ids `<ms>-<seq>` (the Redis broker's), and `compareWireIds`, the
+// one order of two ids a client has seen, whichever broker made them.
 import { SseError, SseErrorCode } from '../errors.js';
 
 /** An event id of ssekit's own logs: `<epoch>-<seq>`. The epoch names one log; seq grows by 1 per event. */
@@ -61,3 +62,72 @@ export function createEpoch(): string {
     .padStart(4, '0');
   return `${Date.now().toString(36)}${random}`;
 }
+
+// Canonical form only (no leading zeros, no `+`): the ids the Redis broker hands out are canonical,
+// and its gap check compares ids as strings, so `007-1` must not pass for `7-1`.
+const STREAM_ID = /^(0|[1-9][0-9]{0,19})-(0|[1-9][0-9]{0,19})$/;
+const U64_MAX = '18446744073709551615';
+
+function fitsU64(digits: string): boolean {
+  return digits.length < 20 || digits <= U64_MAX;
+}
+
+/**
+ * The two halves of a canonical Redis stream id (`<ms>-<seq>`, two unsigned 64-bit integers in
+ * decimal), as decimal strings; `undefined` when `id` is not one.
+ * @see https://redis.io/docs/latest/develop/data-types/streams/#entry-ids
+ */
+export function parseStreamId(
+  id: string,
+): { readonly ms: string; readonly seq: string } | undefined {
+  const match = STREAM_ID.exec(id);
+  if (!match) return undefined;
+  const ms = match[1]!;
+  const seq = match[2]!;
+  return fitsU64(ms) && fitsU64(seq) ? { ms, seq } : undefined;
+}
+
+/** Whether `id` is a canonical stream id. */
+export function isStreamId(id: string): boolean {
+  return parseStreamId(id) !== undefined;
+}
+
+// Canonical decimals compare by length first, then digit by digit: no BigInt on the hot path.
+function compareDecimal(a: string, b: string): number {
+  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Order two stream ids: negative when `a` is older, 0 when equal, positive when newer, and
+ * `undefined` when either is not a canonical stream id.
+ *
+ * @example
+ * ```ts
+ * compareStreamIds('1700000000000-9', '1700000000001-0'); // -1
+ * ```
+ */
+export function compareStreamIds(a: string, b: string): number | undefined {
+  const x = parseStreamId(a);
+  const y = parseStreamId(b);
+  if (!x || !y) return undefined;
+  return compareDecimal(x.ms, y.ms) || compareDecimal(x.seq, y.seq);
+}
+
+/**
+ * Order two ids as a client receives them, without knowing the server's broker: Redis stream ids
+ * by time and sequence; `<prefix>-<n>` ids (ssekit's own `<epoch>-<seq>`, or a custom broker's of
+ * that shape) by `n` within one prefix. `undefined` when they have no order (two epochs, two kinds).
+ */
+export function compareWireIds(a: string, b: string): number | undefined {
+  const byStream = compareStreamIds(a, b);
+  if (byStream !== undefined) return byStream;
+  const i = a.lastIndexOf('-');
+  if (i <= 0 || i !== b.lastIndexOf('-') || a.slice(0, i) !== b.slice(0, i)) return undefined;
+  const x = a.slice(i + 1);
+  const y = b.slice(i + 1);
+  if (!DIGITS.test(x) || !DIGITS.test(y)) return undefined;
+  return Number(x) - Number(y);
+}
+
+const DIGITS = /^(0|[1-9][0-9]{0,15})$/;
