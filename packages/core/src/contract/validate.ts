@@ -1,5 +1,11 @@
 // zod/v4/core, not zod: a browser bundle of a generated client must not pull in all of classic zod.
-import { type $ZodIssue, type $ZodType, safeDecode, safeEncode } from 'zod/v4/core';
+import {
+  type $ZodIssue,
+  type $ZodType,
+  type ParseContextInternal,
+  safeDecode,
+  safeEncode,
+} from 'zod/v4/core';
 import { SseError, SseErrorCode, type SseIssue, SseValidationError } from '../errors.js';
 
 /** Reduce zod's issues to the JSON-safe `SseIssue` shape. */
@@ -12,13 +18,31 @@ export function toSseIssues(issues: readonly $ZodIssue[]): SseIssue[] {
 }
 
 /**
+ * The context every encode hands to `safeEncode`: the keys zod adds to its context on the way, at the
+ * values they have when absent. zod copies its context with a spread plus one key, twice or more per
+ * encode: `safeEncode` adds `direction` and `async`, and each schema with checks (`z.iso.datetime()`,
+ * a `.min`, a `.refine`) adds `skipChecks: true` for the first pass of an encode. On Node 20's V8 a
+ * spread that then adds a key the copy lacks takes a slow runtime path (about 1 µs per copy, more than
+ * the `JSON.stringify` of a whole event); one that overwrites a key the copy has is a plain clone. So
+ * every key is here already. Nothing changes for zod: it copies this object before each use (its
+ * per-parse state lives on the copy), `direction` is what `safeEncode` sets, and `async: false` and a
+ * falsy `skipChecks` are what zod reads when the keys are absent. Measured in issue 18 on
+ * `{ symbol, price, at: isoDate() }`: 5.2–5.5 µs per encode and stringify before, 1.8–2.1 µs after.
+ */
+const ENCODE_CONTEXT: ParseContextInternal<$ZodIssue> = Object.freeze({
+  direction: 'backward',
+  async: false,
+  skipChecks: false,
+});
+
+/**
  * Encode a value with its schema (`z.encode`) and stringify it: the `data` of an SSE event. Any zod 4
  * schema works, classic or `zod/mini`; a failure's `cause` is the zod error (a `z.core.$ZodError`).
  *
  * @throws SseValidationError when the value does not match, naming `event`.
  */
 export function encodeData(schema: $ZodType, value: unknown, event: string): string {
-  const result = safeEncode(schema, value as never);
+  const result = safeEncode(schema, value as never, ENCODE_CONTEXT);
   if (!result.success)
     throw new SseValidationError(event, toSseIssues(result.error.issues), { cause: result.error });
   const json = JSON.stringify(result.data);
