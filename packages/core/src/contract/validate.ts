@@ -27,7 +27,8 @@ export function toSseIssues(issues: readonly $ZodIssue[]): SseIssue[] {
  * every key is here already. Nothing changes for zod: it copies this object before each use (its
  * per-parse state lives on the copy), `direction` is what `safeEncode` sets, and `async: false` and a
  * falsy `skipChecks` are what zod reads when the keys are absent. Measured in issue 18 on
- * `{ symbol, price, at: isoDate() }`: 5.2–5.5 µs per encode and stringify before, 1.8–2.1 µs after.
+ * `{ symbol, price, at: isoDate() }`: 3.1–5.4 µs per encode and stringify before, 1.2–1.3 µs after, as
+ * much as a bare `JSON.stringify` of the same object (its `Date` included).
  */
 const ENCODE_CONTEXT: ParseContextInternal<$ZodIssue> = Object.freeze({
   direction: 'backward',
