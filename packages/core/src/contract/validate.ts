@@ -18,23 +18,22 @@ export function toSseIssues(issues: readonly $ZodIssue[]): SseIssue[] {
 }
 
 /**
- * The context every encode hands to `safeEncode`: the keys zod adds to its context on the way, at the
- * values they have when absent. zod copies its context with a spread plus one key, twice or more per
- * encode: `safeEncode` adds `direction` and `async`, and each schema with checks (`z.iso.datetime()`,
- * a `.min`, a `.refine`) adds `skipChecks: true` for the first pass of an encode. On Node 20's V8 a
- * spread that then adds a key the copy lacks takes a slow runtime path (about 1 µs per copy, more than
- * the `JSON.stringify` of a whole event); one that overwrites a key the copy has is a plain clone. So
- * every key is here already. Nothing changes for zod: it copies this object before each use (its
- * per-parse state lives on the copy), `direction` is what `safeEncode` sets, and `async: false` and a
- * falsy `skipChecks` are what zod reads when the keys are absent. Measured in issue 18 on
- * `{ symbol, price, at: isoDate() }`: 3.1–5.4 µs per encode and stringify before, 1.2–1.3 µs after, as
- * much as a bare `JSON.stringify` of the same object (its `Date` included).
+ * The context each encode hands to `safeEncode`, fresh per call: the keys zod adds to its context on
+ * the way, at the values they have when absent. zod copies its context with a spread plus one key, twice
+ * or more per encode: `safeEncode` adds `direction` and `async`, and each schema with checks
+ * (`z.iso.datetime()`, a `.min`, a `.refine`) adds `skipChecks: true` for the first pass of an encode.
+ * On Node 20's V8 a spread that then adds a key the copy lacks takes a slow runtime path (about 1 µs per
+ * copy, more than the `JSON.stringify` of a whole event); one that overwrites a key the copy has is a
+ * plain clone. So every key is here already. Nothing changes for zod: `direction` is what `safeEncode`
+ * sets, and `async: false` and a falsy `skipChecks` are what zod reads when the keys are absent. Fresh
+ * per call, never one shared object: zod 4.1–4.3 write `direction` into the context they are given
+ * (`Object.assign`), and per-parse state (`~memo`, for recursive schemas) goes on a context. Measured
+ * in issue 18 on `{ symbol, price, at: isoDate() }`: 3.1–5.4 µs per encode and stringify before,
+ * 1.2–1.3 µs after, as much as a bare `JSON.stringify` of the same object (its `Date` included).
  */
-const ENCODE_CONTEXT: ParseContextInternal<$ZodIssue> = Object.freeze({
-  direction: 'backward',
-  async: false,
-  skipChecks: false,
-});
+function encodeContext(): ParseContextInternal<$ZodIssue> {
+  return { direction: 'backward', async: false, skipChecks: false };
+}
 
 /**
  * Encode a value with its schema (`z.encode`) and stringify it: the `data` of an SSE event. Any zod 4
@@ -43,7 +42,7 @@ const ENCODE_CONTEXT: ParseContextInternal<$ZodIssue> = Object.freeze({
  * @throws SseValidationError when the value does not match, naming `event`.
  */
 export function encodeData(schema: $ZodType, value: unknown, event: string): string {
-  const result = safeEncode(schema, value as never, ENCODE_CONTEXT);
+  const result = safeEncode(schema, value as never, encodeContext());
   if (!result.success)
     throw new SseValidationError(event, toSseIssues(result.error.issues), { cause: result.error });
   const json = JSON.stringify(result.data);
