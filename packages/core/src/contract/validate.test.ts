@@ -1,5 +1,7 @@
 // encodeData and decodeData with codecs: one line of JSON out, the decoded values back, unknown
-// keys stripped, and refusals as SseValidationError with zod's issues.
+// keys stripped, and refusals as SseValidationError with zod's issues; encodeData against
+// z.safeEncode on many schemas (its context that zod copies cheaply must change no result).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { bigintString } from '../codecs/bigint-string.js';
@@ -45,6 +47,90 @@ describe('encodeData', () => {
 
   it('strips keys the schema does not know, so nothing unvalidated reaches the wire', () => {
     expect(encodeData(z.object({ a: z.number() }), { a: 1, secret: 'x' }, 'e')).toBe('{"a":1}');
+  });
+});
+
+/** What `encodeData` must give for `value`: zod's own `safeEncode`, then `JSON.stringify`. */
+function viaSafeEncode(schema: z.core.$ZodType, value: unknown): unknown {
+  try {
+    const result = z.safeEncode(schema, value as never);
+    if (!result.success)
+      return { failed: result.error.issues.map(({ input: _, ...rest }) => rest) };
+    const json = JSON.stringify(result.data);
+    return json === undefined ? { noJson: true } : { json };
+  } catch (error) {
+    return { threw: (error as Error).constructor.name, message: (error as Error).message };
+  }
+}
+
+/** The same outcome read from `encodeData`. */
+function viaEncodeData(schema: z.core.$ZodType, value: unknown): unknown {
+  try {
+    return { json: encodeData(schema, value, 'e') };
+  } catch (error) {
+    if (!(error instanceof SseValidationError)) {
+      return { threw: (error as Error).constructor.name, message: (error as Error).message };
+    }
+    if (!(error.cause instanceof z.core.$ZodError)) return { noJson: true };
+    expect(error.issues).toEqual(toSseIssues(error.cause.issues));
+    return { failed: error.cause.issues.map(({ input: _, ...rest }) => rest) };
+  }
+}
+
+describe("encodeData is zod's safeEncode, exactly", () => {
+  const node: z.ZodType<unknown> = z.lazy(() =>
+    z.object({ name: z.string().min(1), children: z.array(node).max(3) }),
+  );
+  const cases: [string, z.core.$ZodType, unknown][] = [
+    ['codecs', price, value],
+    ['a wrong type under a codec', price, { ...value, at: 'not a date' }],
+    ['an invalid Date', price, { ...value, at: new Date(Number.NaN) }],
+    ['a missing key', price, { symbol: 'AAPL' }],
+    ['not an object', price, 'AAPL'],
+    [
+      'checks in a check',
+      z.object({ s: z.string().min(2) }).refine((o) => o.s !== 'no'),
+      { s: 'no' },
+    ],
+    ['a failing inner check', z.object({ s: z.string().min(2) }).refine(() => true), { s: 'x' }],
+    ['a custom message', z.number().max(1, { error: 'too big' }), 5],
+    ['a custom error map', z.string({ error: () => 'wanted a string' }), 5],
+    ['a default', z.object({ n: z.number().default(3) }), {}],
+    ['an optional', z.object({ n: z.number().optional() }), {}],
+    ['a union', z.union([z.number(), isoDate()]), new Date(0)],
+    ['a union that fails', z.union([z.number(), isoDate()]), 'x'],
+    [
+      'a discriminated union',
+      z.discriminatedUnion('t', [z.object({ t: z.literal('a'), at: isoDate() })]),
+      { t: 'a', at: new Date(1) },
+    ],
+    ['a record', z.record(z.string(), bigintString()), { a: 1n, b: 2n }],
+    ['a tuple', z.tuple([z.string(), z.int().positive()]), ['a', -1]],
+    ['a recursive schema', node, { name: 'a', children: [{ name: '', children: [] }] }],
+    ['a one-way transform', z.string().transform((s) => s.length), 'abc'],
+    ['an async check', z.string().refine(async () => true), 'a'],
+    ['nothing JSON can hold', z.undefined(), undefined],
+    ['a strict object', z.strictObject({ a: z.number() }), { a: 1, b: 2 }],
+  ];
+
+  it.each(cases)('%s', (_name, schema, input) => {
+    expect(viaEncodeData(schema, input)).toEqual(viaSafeEncode(schema, input));
+  });
+
+  it('agrees on any value against the codec schema', () => {
+    fc.assert(
+      fc.property(
+        fc.record(
+          { symbol: fc.anything(), price: fc.anything(), at: fc.oneof(fc.date(), fc.anything()) },
+          { requiredKeys: [] },
+        ),
+        (input) => {
+          const expected = viaSafeEncode(price, input);
+          expect(viaEncodeData(price, input)).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
