@@ -9,6 +9,7 @@ import {
   MemoryBroker,
   type ReadResult,
 } from '@ssekit/server';
+import { waitFor } from '@ssekit/test-kit';
 import { isTrackedEnvelope, TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -174,7 +175,7 @@ describe('broadcastSubscription', () => {
       signal: controller.signal,
     });
     const first = sub.next();
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await waitFor(() => broker.listeners === 1, 'the generator to wait for live events');
     tick(0);
     await first;
     // Nobody pulls while these arrive: about 9 bytes each, past the 100-byte bound.
@@ -195,7 +196,7 @@ describe('broadcastSubscription', () => {
       signal: controller.signal,
     });
     const pending = sub.next();
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await waitFor(() => broker.listeners === 1, 'the generator to wait for live events');
     expect(broker.listeners).toBe(1);
     controller.abort();
     expect(await pending).toEqual({ done: true, value: undefined });
@@ -212,7 +213,7 @@ describe('broadcastSubscription', () => {
       signal: controller.signal,
     });
     const pending = take(sub, 3);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await waitFor(() => broker.listeners === 1, 'the generator to wait for live events');
     const before = tick(1);
     broker.lose(before);
     tick(2);
@@ -245,7 +246,7 @@ describe('broadcastSubscription', () => {
     });
     const badNext = bad.next();
     const goodNext = take(good, 1);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await waitFor(() => broker.listeners === 2, 'both generators to wait for live events');
     tick(7);
     await expect(badNext).rejects.toThrow('predicate bug');
     expect((await goodNext).map(([, item]) => item.data)).toEqual([{ n: 7 }]);
