@@ -5,7 +5,11 @@ import type { ReplayCursor } from '../resume/cursor.js';
 import type { SubscriptionFilter } from './filter.js';
 import type { SseSink } from './sink.js';
 
-/** A per-connection access check from `authorize`, over each event's name and topic. */
+/**
+ * A per-connection access check from `authorize`, over each event's name and topic. Its answer may
+ * depend on those two alone: in each batch the hub writes, it is asked once per distinct name and
+ * topic, not once per event (a tick of 100 events over 4 topics asks it 4 times).
+ */
 export type EventPredicate = (event: string, topic: string | undefined) => boolean;
 
 /**

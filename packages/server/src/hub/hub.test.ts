@@ -151,6 +151,32 @@ describe('Hub', () => {
     expect(open.ids.at(-1)).toBe(id);
   });
 
+  it('asks a predicate once per name and topic of a tick; each connection gets what it admits', async () => {
+    const { hub, broker, connect } = setup();
+    const asked: string[] = [];
+    const only = (allowed: string) => (event: string, topic: string | undefined) => {
+      asked.push(`${allowed}:${event}/${topic}`);
+      return topic === allowed;
+    };
+    const a1 = await connect({ predicate: only('A') });
+    const a2 = await connect({ predicate: only('A') });
+    const b = await connect({ predicate: only('B') });
+    const published: { topic: string; id: string }[] = [];
+    for (let n = 0; n < 30; n++) {
+      const topic = ['A', 'B', 'C'][n % 3]!;
+      published.push({ topic, id: broker.append({ event: 'price', topic, data: `{"n":${n}}` }) });
+    }
+    hub.flush();
+    // 30 events of 3 kinds: each of the 3 connections asks 3 times, not 30.
+    expect(asked).toHaveLength(9);
+    const idsOf = (topic: string) => published.filter((e) => e.topic === topic).map((e) => e.id);
+    expect(a1.ids.slice(-10)).toEqual(idsOf('A'));
+    expect(a2.ids.slice(-10)).toEqual(idsOf('A'));
+    expect(b.ids.slice(-10)).toEqual(idsOf('B'));
+    // Connections that answer alike share one buffer.
+    expect(a1.chunks.at(-1)).toBe(a2.chunks.at(-1));
+  });
+
   it('writes a heartbeat comment after heartbeatMs of silence, not before', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
     const { connect } = setup({ heartbeatMs: 1_000 });
