@@ -99,6 +99,51 @@ export interface SseServer<
   close(options?: CloseOptions): Promise<void>;
 }
 
+/** Every stream of the contract has a handler, and every handler a stream: else `INVALID_CONTRACT`. */
+function checkedHandlers(
+  contract: AnyContract,
+  streams: object | undefined,
+): StreamHandlers<AnyContract, unknown> {
+  const handlers = (streams ?? {}) as StreamHandlers<AnyContract, unknown>;
+  for (const name of Object.keys(contract.streams)) {
+    if (typeof handlers[name] !== 'function') {
+      throw new SseError(
+        SseErrorCode.INVALID_CONTRACT,
+        `No handler for stream "${name}": pass it in options.streams`,
+      );
+    }
+  }
+  for (const name of Object.keys(handlers)) {
+    if (!Object.hasOwn(contract.streams, name)) {
+      throw new SseError(
+        SseErrorCode.INVALID_CONTRACT,
+        `options.streams.${name} is not a stream of the contract`,
+      );
+    }
+  }
+  return handlers;
+}
+
+/** End every stream: each ends cleanly if it can within `graceMs`, and is cut after that. */
+async function endWithin(sinks: readonly SseSink[], graceMs: number): Promise<void> {
+  const ended = sinks.map(
+    (sink) =>
+      new Promise<void>((resolve) => {
+        sink.onClose(resolve);
+        sink.end();
+      }),
+  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    Promise.all(ended),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  for (const sink of sinks) if (!sink.closed) sink.destroy();
+}
+
 /**
  * Turn a contract into validated SSE endpoints, served by an express router (`sse.router`) and a
  * Fetch API handler (`sse.fetch`) over one hub.
@@ -120,23 +165,7 @@ export function createSseServer<
   contract: TContract,
   options: SseServerOptions<TContract, TRequest> & { broker?: TBroker },
 ): SseServer<TContract, TBroker, TRequest> {
-  const handlers = (options.streams ?? {}) as StreamHandlers<AnyContract, unknown>;
-  for (const name of Object.keys(contract.streams)) {
-    if (typeof handlers[name] !== 'function') {
-      throw new SseError(
-        SseErrorCode.INVALID_CONTRACT,
-        `No handler for stream "${name}": pass it in options.streams`,
-      );
-    }
-  }
-  for (const name of Object.keys(handlers)) {
-    if (!Object.hasOwn(contract.streams, name)) {
-      throw new SseError(
-        SseErrorCode.INVALID_CONTRACT,
-        `options.streams.${name} is not a stream of the contract`,
-      );
-    }
-  }
+  const handlers = checkedHandlers(contract, options.streams);
 
   const ownBroker = options.broker === undefined;
   const broker = (options.broker ?? new MemoryBroker()) as TBroker;
@@ -220,23 +249,7 @@ export function createSseServer<
         controller.abort();
         sinks.push(sink);
       }
-      const ended = sinks.map(
-        (sink) =>
-          new Promise<void>((resolve) => {
-            sink.onClose(resolve);
-            sink.end();
-          }),
-      );
-      const graceMs = closeOptions.graceMs ?? 1_000;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
-        Promise.all(ended),
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, graceMs);
-        }),
-      ]);
-      clearTimeout(timer);
-      for (const sink of sinks) if (!sink.closed) sink.destroy();
+      await endWithin(sinks, closeOptions.graceMs ?? 1_000);
       if (ownBroker) await broker.close();
     },
   };
