@@ -92,12 +92,6 @@ export function isStreamId(id: string): boolean {
   return parseStreamId(id) !== undefined;
 }
 
-// Canonical decimals compare by length first, then digit by digit: no BigInt on the hot path.
-function compareDecimal(a: string, b: string): number {
-  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /**
  * Order two stream ids: negative when `a` is older, 0 when equal, positive when newer, and
  * `undefined` when either is not a canonical stream id.
@@ -108,26 +102,33 @@ function compareDecimal(a: string, b: string): number {
  * ```
  */
 export function compareStreamIds(a: string, b: string): number | undefined {
-  const x = parseStreamId(a);
-  const y = parseStreamId(b);
-  if (!x || !y) return undefined;
-  return compareDecimal(x.ms, y.ms) || compareDecimal(x.seq, y.seq);
+  return isStreamId(a) && isStreamId(b) ? compareWireIds(a, b) : undefined;
+}
+
+const DECIMAL = /^(0|[1-9][0-9]*)$/;
+
+// Canonical decimals compare by length first, then digit by digit: no BigInt on the hot path.
+function compareDecimal(a: string, b: string): number {
+  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
- * Order two ids as a client receives them, without knowing the server's broker: Redis stream ids
- * by time and sequence; `<prefix>-<n>` ids (ssekit's own `<epoch>-<seq>`, or a custom broker's of
- * that shape) by `n` within one prefix. `undefined` when they have no order (two epochs, two kinds).
+ * The order of two event ids as a client receives them, without knowing the server's broker, and
+ * the one rule of id order: `<prefix>-<n>` ids (ssekit's own `<epoch>-<seq>`, or a custom broker's
+ * of that shape) by `n` within one prefix; Redis stream ids `<ms>-<seq>` by time, then sequence.
+ * `undefined` when they have no order (two epochs, two kinds). Decimals of any length, exactly.
  */
 export function compareWireIds(a: string, b: string): number | undefined {
-  const byStream = compareStreamIds(a, b);
-  if (byStream !== undefined) return byStream;
   const i = a.lastIndexOf('-');
-  if (i <= 0 || i !== b.lastIndexOf('-') || a.slice(0, i) !== b.slice(0, i)) return undefined;
-  const x = a.slice(i + 1);
-  const y = b.slice(i + 1);
-  if (!DIGITS.test(x) || !DIGITS.test(y)) return undefined;
-  return Number(x) - Number(y);
+  const j = b.lastIndexOf('-');
+  if (i <= 0 || j <= 0) return undefined;
+  const na = a.slice(i + 1);
+  const nb = b.slice(j + 1);
+  if (!DECIMAL.test(na) || !DECIMAL.test(nb)) return undefined;
+  const pa = a.slice(0, i);
+  const pb = b.slice(0, j);
+  if (pa === pb) return compareDecimal(na, nb);
+  if (DECIMAL.test(pa) && DECIMAL.test(pb)) return compareDecimal(pa, pb) || compareDecimal(na, nb);
+  return undefined;
 }
-
-const DIGITS = /^(0|[1-9][0-9]{0,15})$/;
