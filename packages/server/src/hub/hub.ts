@@ -81,6 +81,8 @@ function kindsOf(events: readonly BrokerEvent[]): {
   return { kinds, kindOf };
 }
 
+const NO_KINDS = { kinds: [], kindOf: new Uint16Array(0) };
+
 /** The one rule of what a connection may see: its filter, then its predicate. May throw (the predicate). */
 function admits(
   filter: SseConnection['filter'],
@@ -257,7 +259,7 @@ export class Hub {
     const joining: SseConnection[] = [];
     // What a connection may see depends on an event's name and topic alone: a tick of 100 events
     // over 4 topics asks each connection's filter and predicate 4 times, not 100.
-    const { kinds, kindOf } = kindsOf(events);
+    const { kinds, kindOf } = this.#singles.size > 0 ? kindsOf(events) : NO_KINDS;
     const answers = new Uint8Array(kinds.length);
     // Singles whose filter and predicate let the same events through share one buffer, keyed by
     // which events passed: with predicates that mostly agree, the fan-out stays one buffer per set.
