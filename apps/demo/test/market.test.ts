@@ -1,4 +1,5 @@
 import { type EventData, encodeData, SseError } from '@ssekit/core';
+import { createRandom } from '@ssekit/test-kit';
 import { describe, expect, it } from 'vitest';
 import { contract, type MarketContract } from '../src/events.js';
 import { Market, type MarketSink, SYMBOLS } from '../src/server/market.js';
@@ -28,16 +29,8 @@ function recordingSink(): { sink: MarketSink; events: Published[] } {
   };
 }
 
-/** A seeded generator (mulberry32), so that a run is the same every time. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so that a run is the same every time. */
+const seeded = (seed: number) => createRandom(seed).next;
 
 describe('Market', () => {
   it('moves every symbol on every tick, with a seq that grows by one, all valid for the contract', () => {

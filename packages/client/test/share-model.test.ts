@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type SseClient, shareAcrossTabs } from '@ssekit/client';
 import { defineContract, isoDate } from '@ssekit/core';
-import { nextTurn, quietPeriod } from '@ssekit/test-kit';
+import { createRandom, nextTurn, quietPeriod } from '@ssekit/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startTestServer, waitFor } from '../../server/test/utils.js';
@@ -17,17 +17,6 @@ const contract = defineContract({
   events: { price: z.object({ symbol: z.string(), price: z.int(), at: isoDate() }) },
 });
 const TOPICS = ['A', 'B', 'C', 'D'];
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Tab {
   readonly name: string;
@@ -202,8 +191,7 @@ afterEach(() => {
 });
 
 async function runModel(seed: number, steps: number): Promise<void> {
-  const random = mulberry32(seed);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const { next: random, pick } = createRandom(seed);
   await using server = await startTestServer(contract, { retryMs: 50 });
   const locks = new Locks();
   const started = performance.now();

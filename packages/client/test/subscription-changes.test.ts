@@ -3,12 +3,13 @@
 // once each, everything of its topic published since it subscribed; one that came and went got only
 // its topic, in order, once each (what it gets before its filter reaches the server depends on
 // timing). With and without an authorize predicate.
+
 import { createClient } from '@ssekit/client';
 import { defineContract } from '@ssekit/core';
+import { createRandom } from '@ssekit/test-kit';
 import { EventSource } from 'eventsource';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createRandom } from '../../server/test/model/random.js';
 import { startTestServer, waitFor } from '../../server/test/utils.js';
 
 const contract = defineContract({

@@ -1,15 +1,9 @@
+import { createRandom } from '@ssekit/test-kit';
 import { createParser, type ParsedEvent, type ParserOptions, type SseError } from '../src/index.js';
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same chunkings on every run. */
+/** A seeded PRNG (test-kit's): the same seed gives the same chunkings on every run. */
 export function createRng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRandom(seed).next;
 }
 
 /** An integer in [0, max). */

@@ -1,16 +1,17 @@
 // The model-based check of "exactly once, in order" (issue 14): random interleavings of publishes,
 // connects, drops, resumes from random ids and stalled readers against a real server, then, per
 // session, what it received is compared with the log filtered for it from its start id.
+
 import { once } from 'node:events';
 import { appendFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defineContract, SseError } from '@ssekit/core';
 import { type Broker, createSseServer, type SseServer } from '@ssekit/server';
+import { createRandom, type Random } from '@ssekit/test-kit';
 import express from 'express';
 import { z } from 'zod';
 import { openSession, type Session } from '../sessions.js';
-import { createRandom, type Random } from './random.js';
 
 export const modelContract = defineContract({
   events: {

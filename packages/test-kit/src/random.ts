@@ -1,5 +1,5 @@
-// A seeded random source for the model runs: the same seed gives the same commands, so the seed of a
-// failure reproduces its command sequence.
+// A seeded random source for randomized tests (model runs, chunkings, simulated markets): the same
+// seed gives the same sequence, so the seed of a failure reproduces it.
 
 /** mulberry32: small, fast, and good enough to pick commands. */
 export function createRandom(seed: number) {
@@ -12,6 +12,7 @@ export function createRandom(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   return {
+    /** A number in [0, 1). */
     next,
     /** An integer in [min, max]. */
     int: (min: number, max: number): number => min + Math.floor(next() * (max - min + 1)),
