@@ -2,7 +2,8 @@
 import type { ClientStatus } from '@ssekit/client';
 import { byId } from './dom.js';
 
-const labels: Record<ClientStatus, string> = {
+/** What the badge says for each status: the plain page and the React variant alike. */
+export const statusLabels: Record<ClientStatus, string> = {
   idle: 'Idle',
   connecting: 'Connecting…',
   open: 'Live',
@@ -16,6 +17,6 @@ export function showStatus(status: ClientStatus): void {
   if (badge.dataset.status === status) return;
   badge.dataset.status = status;
   const text = badge.querySelector('.text');
-  if (text) text.textContent = labels[status];
+  if (text) text.textContent = statusLabels[status];
   badge.title = `Event stream: ${status}`;
 }

@@ -1,23 +1,15 @@
 // The dashboard's React variant: the same market through @ssekit/react's hooks, one component per
 // part of the page. Every hook shares the client's one connection (and, here, the tabs' one).
-import type { ClientStatus } from '@ssekit/client';
 import { useConnectionStatus, useEvent, useEvents } from '@ssekit/react';
 import { createElement as h, useEffect, useMemo, useRef } from 'react';
 import type { Snapshot, SymbolSnapshot } from '../../api.js';
 import { formatChange, formatPrice, formatTime } from '../dom.js';
 import type { MarketClient } from '../market-client.js';
 import { createSparkline, type Sparkline } from '../sparkline.js';
+import { statusLabels } from '../status-badge.js';
 
 /** Prices kept per symbol for the sparkline: a minute at four ticks a second. */
 const HISTORY = 240;
-
-const labels: Record<ClientStatus, string> = {
-  idle: 'Idle',
-  connecting: 'Connecting…',
-  open: 'Live',
-  reconnecting: 'Reconnecting…',
-  closed: 'Disconnected',
-};
 
 function StatusBadge({ client }: { client: MarketClient }) {
   const status = useConnectionStatus(client);
@@ -31,7 +23,7 @@ function StatusBadge({ client }: { client: MarketClient }) {
       'aria-live': 'polite',
     },
     h('span', { className: 'dot', 'aria-hidden': true }),
-    h('span', { className: 'text' }, labels[status]),
+    h('span', { className: 'text' }, statusLabels[status]),
   );
 }
 
