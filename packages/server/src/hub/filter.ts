@@ -1,5 +1,8 @@
 // Subscription filters: which broadcast events (and topics) a connection asked for, built once per
-// distinct request and shared, so the hub groups connections by filter and frames once per group.
+// distinct request and shared, so the hub groups connections by filter and frames once per group;
+// and the one rule of what a connection may see (`admits`), asked once per kind of event of a tick.
+import type { BrokerEvent } from '../broker/types.js';
+import type { EventPredicate } from './connection.js';
 
 /** Which broadcast events a connection receives: event names, and per event an optional topic set. */
 export interface SubscriptionFilter {
@@ -61,4 +64,42 @@ export function sharedFilter(
   if (known) return known;
   if (shared.size < MAX_SHARED_FILTERS) shared.set(filter.key, filter);
   return filter;
+}
+
+/**
+ * The kinds of a batch: its distinct (name, topic) pairs, one event standing for each, and the kind
+ * of every event. What a connection may see depends on these two fields alone (`admits`).
+ */
+export function kindsOf(events: readonly BrokerEvent[]): {
+  kinds: BrokerEvent[];
+  kindOf: Uint16Array | Uint32Array;
+} {
+  const kinds: BrokerEvent[] = [];
+  const kindOf =
+    events.length <= 0xffff ? new Uint16Array(events.length) : new Uint32Array(events.length);
+  const index = new Map<string, number>();
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
+    const key = event.topic === undefined ? event.event : `${event.event}\u0000${event.topic}`;
+    let k = index.get(key);
+    if (k === undefined) {
+      k = kinds.length;
+      kinds.push(event);
+      index.set(key, k);
+    }
+    kindOf[i] = k;
+  }
+  return { kinds, kindOf };
+}
+
+/** The one rule of what a connection may see: its filter, then its predicate. May throw (the predicate). */
+export function admits(
+  filter: SubscriptionFilter,
+  predicate: EventPredicate | undefined,
+  event: BrokerEvent,
+): boolean {
+  return (
+    matchesFilter(filter, event.event, event.topic) &&
+    (predicate === undefined || predicate(event.event, event.topic) === true)
+  );
 }

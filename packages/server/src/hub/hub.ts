@@ -8,7 +8,7 @@ import type { Broker, BrokerEvent, ResetReason } from '../broker/types.js';
 import { type CursorStep, ReplayCursor } from '../resume/cursor.js';
 import type { ErrorContext } from '../types.js';
 import type { SseConnection } from './connection.js';
-import { matchesFilter } from './filter.js';
+import { admits, kindsOf, matchesFilter } from './filter.js';
 import type { SseServerStats } from './stats.js';
 
 export interface HubOptions {
@@ -55,45 +55,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array, length: number): boolean {
   return true;
 }
 
-/**
- * The kinds of a batch: its distinct (name, topic) pairs, one event standing for each, and the kind
- * of every event. What a connection may see depends on these two fields alone (`admits`).
- */
-function kindsOf(events: readonly BrokerEvent[]): {
-  kinds: BrokerEvent[];
-  kindOf: Uint16Array | Uint32Array;
-} {
-  const kinds: BrokerEvent[] = [];
-  const kindOf =
-    events.length <= 0xffff ? new Uint16Array(events.length) : new Uint32Array(events.length);
-  const index = new Map<string, number>();
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i]!;
-    const key = event.topic === undefined ? event.event : `${event.event}\u0000${event.topic}`;
-    let k = index.get(key);
-    if (k === undefined) {
-      k = kinds.length;
-      kinds.push(event);
-      index.set(key, k);
-    }
-    kindOf[i] = k;
-  }
-  return { kinds, kindOf };
-}
-
 const NO_KINDS = { kinds: [], kindOf: new Uint16Array(0) };
-
-/** The one rule of what a connection may see: its filter, then its predicate. May throw (the predicate). */
-function admits(
-  filter: SseConnection['filter'],
-  predicate: SseConnection['predicate'],
-  event: BrokerEvent,
-): boolean {
-  return (
-    matchesFilter(filter, event.event, event.topic) &&
-    (predicate === undefined || predicate(event.event, event.topic) === true)
-  );
-}
 
 /** `admits` for one connection, a throwing predicate reported as a `PredicateError`. */
 function passes(conn: SseConnection, event: BrokerEvent): boolean {
