@@ -1,6 +1,6 @@
 // `createClient`: the client's entry point, joining its parts: the one broadcast connection
 // (broadcast/) for every `subscribe` and `events`, an RPC stream (stream/) per `stream`, status.
-import type { AnyContract } from '@ssekit/core';
+import type { AnyClientContract } from '@ssekit/core';
 import { AsyncQueue } from './async-queue.js';
 import { BroadcastConnection } from './broadcast/broadcast-connection.js';
 import { RpcStream } from './stream/rpc-stream.js';
@@ -30,7 +30,7 @@ function topicSet(options: SubscribeOptions | undefined): ReadonlySet<string> | 
  * build.on('line', (l) => term.write(l.text));
  * ```
  */
-export function createClient<TContract extends AnyContract>(
+export function createClient<TContract extends AnyClientContract>(
   contract: TContract,
   options: ClientOptions,
 ): SseClient<TContract> {

@@ -1,7 +1,7 @@
 // The client's public types: its options, status and reset info, subscription and stream options,
 // and the `SseClient` and `StreamHandle` interfaces that `createClient` returns, typed by contract.
 import type {
-  AnyContract,
+  AnyClientContract,
   EventData,
   EventName,
   SseError,
@@ -127,7 +127,7 @@ export interface StreamOptions {
 
 /** A running RPC stream: listen per event, or iterate over `{ event, data }`. */
 export interface StreamHandle<
-  TContract extends AnyContract,
+  TContract extends AnyClientContract,
   TName extends keyof TContract['streams'] & string,
 > extends AsyncIterable<StreamEvent<TContract, TName>> {
   /** Listen to one event of the stream. Returns the function that stops listening. */
@@ -144,7 +144,7 @@ export interface StreamHandle<
 }
 
 /** A typed client for one contract. */
-export interface SseClient<TContract extends AnyContract> {
+export interface SseClient<TContract extends AnyClientContract> {
   /**
    * Receive one broadcast event, parsed and typed. Returns `unsubscribe`.
    * @example

@@ -3,6 +3,8 @@
 export { bigintString } from './codecs/bigint-string.js';
 export { CODEC_META_KEY, isoDate } from './codecs/iso-date.js';
 export {
+  type ClientEventSchemas,
+  type ClientStreamDefinitions,
   type Contract,
   checkEventName,
   defineContract,
@@ -21,7 +23,18 @@ export {
   type EncodedEvent,
   encodeBroadcast,
 } from './contract/publish.js';
+export {
+  type Input,
+  isPlainSchema,
+  type Output,
+  type PlainSchema,
+  type Schema,
+  type StandardIssue,
+  type StandardResult,
+  type StandardSchemaV1,
+} from './contract/schema.js';
 export type {
+  AnyClientContract,
   AnyContract,
   AnyEvent,
   EventData,
@@ -33,7 +46,14 @@ export type {
   StreamInput,
   StreamName,
 } from './contract/types.js';
-export { type DecodeResult, decodeData, encodeData, toSseIssues } from './contract/validate.js';
+export {
+  type DecodeResult,
+  decodeData,
+  type EncodeResult,
+  encodeData,
+  encodeValue,
+  toSseIssues,
+} from './contract/validate.js';
 export {
   formatIssues,
   fromSseErrorJson,

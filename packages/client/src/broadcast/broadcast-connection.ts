@@ -1,6 +1,12 @@
 // The one broadcast connection of a client: subscriptions merged into one request, reconnects, and
 // what goes wrong reported through onError. Sits between createClient and the transport.
-import { type AnyContract, ControlEvent, decodeData, SseError, SseErrorCode } from '@ssekit/core';
+import {
+  type AnyClientContract,
+  ControlEvent,
+  decodeData,
+  SseError,
+  SseErrorCode,
+} from '@ssekit/core';
 import { errorOf, isRetryable, ReadyState } from '../connect/connection-error.js';
 import { ConnectionState } from '../connect/connection-state.js';
 import { openSource, type TopicMessageEvent } from '../connect/open-source.js';
@@ -44,7 +50,7 @@ function advance(sub: Subscription, id: string): void {
  * last, and reopened with the last seen id when the set of subscriptions changes.
  */
 export class BroadcastConnection {
-  readonly #contract: AnyContract;
+  readonly #contract: AnyClientContract;
   readonly #options: ClientOptions;
   readonly #byName = new Map<string, Set<Subscription>>();
   #current: Current | undefined;
@@ -60,7 +66,7 @@ export class BroadcastConnection {
   /** Set with `shareAcrossTabs`: connections go through the tab that holds the shared one. */
   readonly #share: TabShareLike | undefined;
 
-  constructor(contract: AnyContract, options: ClientOptions, share?: TabShareLike) {
+  constructor(contract: AnyClientContract, options: ClientOptions, share?: TabShareLike) {
     this.#contract = contract;
     this.#options = options;
     this.#state = new ConnectionState(options, 'idle');

@@ -1,16 +1,15 @@
 // One RPC stream: typed input in, typed events out, until `ssekit.end`, `ssekit.error` or a bound on
 // how long it may take to open. createClient makes them; the transport carries them.
 import {
-  type AnyContract,
+  type AnyClientContract,
   ControlEvent,
   decodeData,
+  encodeValue,
   fromSseErrorJson,
   isSseErrorJson,
   SseError,
   SseErrorCode,
-  toSseIssues,
 } from '@ssekit/core';
-import { safeEncode } from 'zod/v4/core';
 import { AsyncQueue } from '../async-queue.js';
 import { errorOf, ReadyState } from '../connect/connection-error.js';
 import { ConnectionState } from '../connect/connection-state.js';
@@ -40,7 +39,7 @@ export class RpcStream {
   readonly #name: string;
 
   constructor(
-    contract: AnyContract,
+    contract: AnyClientContract,
     clientOptions: ClientOptions,
     name: string,
     input: unknown,
@@ -64,18 +63,19 @@ export class RpcStream {
       return;
     }
     // Input is checked here first: a wrong input fails at once with its issues, without a request.
-    const encoded = safeEncode(definition.input, input as never);
-    if (!encoded.success) {
+    const encoded = encodeValue(definition.input, input);
+    if (encoded.issues) {
       this.#source = undefined;
       this.#fail(
         new SseError(SseErrorCode.INVALID_INPUT, `Invalid input for stream "${name}"`, {
-          issues: toSseIssues(encoded.error.issues),
+          issues: encoded.issues,
           event: name,
+          cause: encoded.cause,
         }),
       );
       return;
     }
-    const json = JSON.stringify(encoded.data ?? null);
+    const json = JSON.stringify(encoded.value ?? null);
     const canPost =
       clientOptions.EventSource === undefined ||
       clientOptions.headers !== undefined ||

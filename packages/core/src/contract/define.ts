@@ -2,17 +2,24 @@
 // schema at startup, with the name rules (pattern, reserved `ssekit.` prefix, the control events).
 import type { z } from 'zod';
 import { SseError, SseErrorCode } from '../errors.js';
+import type { Schema } from './schema.js';
 
 /**
  * Event names as the contract declares them: a zod schema per name, any zod 4 schema, classic
- * (`zod`) or `zod/mini` (generated clients use `zod/mini`).
+ * (`zod`) or `zod/mini`.
  */
 export type EventSchemas = { readonly [name: string]: z.core.$ZodType };
 
+/**
+ * The event schemas a client can work with: zod's, or the plain validators of
+ * `@ssekit/client/schema` that a generated client may use instead of zod/mini.
+ */
+export type ClientEventSchemas = { readonly [name: string]: Schema };
+
 /** One RPC stream: the schema of its input and the events it yields. */
 export interface StreamDefinition<
-  TInput extends z.core.$ZodType = z.core.$ZodType,
-  TEvents extends EventSchemas = EventSchemas,
+  TInput extends Schema = z.core.$ZodType,
+  TEvents extends ClientEventSchemas = EventSchemas,
 > {
   readonly input: TInput;
   readonly events: TEvents;
@@ -22,10 +29,15 @@ export interface StreamDefinition<
 
 export type StreamDefinitions = { readonly [name: string]: StreamDefinition };
 
+/** The stream definitions a client can work with: zod's schemas or plain validators. */
+export type ClientStreamDefinitions = {
+  readonly [name: string]: StreamDefinition<Schema, ClientEventSchemas>;
+};
+
 /** A checked contract: the one place where event schemas live. Create it with `defineContract`. */
 export interface Contract<
-  TEvents extends EventSchemas = EventSchemas,
-  TStreams extends StreamDefinitions = StreamDefinitions,
+  TEvents extends ClientEventSchemas = EventSchemas,
+  TStreams extends ClientStreamDefinitions = StreamDefinitions,
 > {
   readonly events: TEvents;
   readonly streams: TStreams;

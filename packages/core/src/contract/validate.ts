@@ -1,20 +1,19 @@
 // An event's data checked against its schema both ways: `encodeData` (z.encode, then one line of
-// JSON) for every sender, `decodeData` for every receiver, and zod's issues as `SseIssue`s.
-// zod/v4/core, not zod: a browser bundle of a generated client must not pull in all of classic zod.
-import {
-  type $ZodIssue,
-  type $ZodType,
-  type ParseContextInternal,
-  safeDecode,
-  safeEncode,
-} from 'zod/v4/core';
+// JSON) for every sender, `decodeData` for every receiver, and the issues as `SseIssue`s.
+// Decoding reads any schema through Standard Schema, so a client that decodes with plain validators
+// bundles no zod for it; zod/v4/core, not zod, for encoding: never all of classic zod in a browser.
+import { type $ZodIssue, type ParseContextInternal, safeEncode } from 'zod/v4/core';
 import { SseError, SseErrorCode, type SseIssue, SseValidationError } from '../errors.js';
+import { isPlainSchema, type Schema, type StandardIssue } from './schema.js';
 
-/** Reduce zod's issues to the JSON-safe `SseIssue` shape. */
-export function toSseIssues(issues: readonly $ZodIssue[]): SseIssue[] {
+/** Reduce zod's (or any Standard Schema's) issues to the JSON-safe `SseIssue` shape. */
+export function toSseIssues(issues: readonly StandardIssue[]): SseIssue[] {
   return issues.map((issue) => ({
-    code: issue.code,
-    path: issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key)),
+    code: issue.code ?? 'custom',
+    path: (issue.path ?? []).map((segment) => {
+      const key = typeof segment === 'object' ? segment.key : segment;
+      return typeof key === 'symbol' ? String(key) : key;
+    }),
     message: issue.message,
   }));
 }
@@ -37,17 +36,37 @@ function encodeContext(): ParseContextInternal<$ZodIssue> {
   return { direction: 'backward', async: false, skipChecks: false };
 }
 
+/** What encoding a value gives: the wire value, or the issues (and zod's error as the cause). */
+export type EncodeResult =
+  | { readonly value: unknown; readonly issues?: undefined }
+  | { readonly issues: SseIssue[]; readonly cause?: unknown };
+
+/**
+ * Encode a value with its schema, without throwing: `z.encode` for zod, `~encode` for a plain
+ * validator. What `encodeData` and a client's stream input both use.
+ */
+export function encodeValue(schema: Schema, value: unknown): EncodeResult {
+  if (isPlainSchema(schema)) {
+    const result = schema['~encode'](value);
+    return result.issues ? { issues: toSseIssues(result.issues) } : { value: result.value };
+  }
+  const result = safeEncode(schema, value as never, encodeContext());
+  return result.success
+    ? { value: result.data }
+    : { issues: toSseIssues(result.error.issues), cause: result.error };
+}
+
 /**
  * Encode a value with its schema (`z.encode`) and stringify it: the `data` of an SSE event. Any zod 4
- * schema works, classic or `zod/mini`; a failure's `cause` is the zod error (a `z.core.$ZodError`).
+ * schema works, classic or `zod/mini`, and so do the plain validators of `@ssekit/client/schema`; a
+ * zod failure's `cause` is the zod error (a `z.core.$ZodError`).
  *
  * @throws SseValidationError when the value does not match, naming `event`.
  */
-export function encodeData(schema: $ZodType, value: unknown, event: string): string {
-  const result = safeEncode(schema, value as never, encodeContext());
-  if (!result.success)
-    throw new SseValidationError(event, toSseIssues(result.error.issues), { cause: result.error });
-  const json = JSON.stringify(result.data);
+export function encodeData(schema: Schema, value: unknown, event: string): string {
+  const result = encodeValue(schema, value);
+  if (result.issues) throw new SseValidationError(event, result.issues, { cause: result.cause });
+  const json = JSON.stringify(result.value);
   // JSON.stringify gives undefined for undefined, functions and symbols: nothing that parses back.
   if (json === undefined) {
     throw new SseValidationError(event, [
@@ -57,17 +76,26 @@ export function encodeData(schema: $ZodType, value: unknown, event: string): str
   return json;
 }
 
+const ASYNC_ISSUE: SseIssue = {
+  code: 'custom',
+  path: [],
+  message:
+    'The schema validates asynchronously (an async refinement or transform): events are decoded synchronously',
+};
+
 /** The result of decoding one event's data: a union tagged by `status`. */
 export type DecodeResult<T = unknown> =
   | { status: 'ok'; value: T }
   | { status: 'error'; error: SseError };
 
 /**
- * Parse one event's JSON `data` and decode it with its schema (`z.decode`). Never throws: bad JSON
- * and schema mismatches come back as errors with codes `INVALID_JSON` and `VALIDATION_FAILED`.
+ * Parse one event's JSON `data` and decode it with its schema: `z.decode` for zod (through its
+ * Standard Schema `validate`, which is zod's parse), the plain validator's own for the rest. Never
+ * throws: bad JSON and schema mismatches come back as errors with codes `INVALID_JSON` and
+ * `VALIDATION_FAILED`; so does a schema that only validates asynchronously (an async refinement).
  */
 export function decodeData<T = unknown>(
-  schema: $ZodType | undefined,
+  schema: Schema | undefined,
   data: string,
   event: string,
 ): DecodeResult<T> {
@@ -85,14 +113,13 @@ export function decodeData<T = unknown>(
     };
   }
   if (!schema) return { status: 'ok', value: parsed as T };
-  const result = safeDecode(schema, parsed as never);
-  if (!result.success) {
-    return {
-      status: 'error',
-      error: new SseValidationError(event, toSseIssues(result.error.issues), {
-        cause: result.error,
-      }),
-    };
+  const result = schema['~standard'].validate(parsed);
+  if (result instanceof Promise) {
+    result.catch(() => {}); // settled by nobody: an async schema is refused, not awaited
+    return { status: 'error', error: new SseValidationError(event, [ASYNC_ISSUE]) };
   }
-  return { status: 'ok', value: result.data as T };
+  if (result.issues) {
+    return { status: 'error', error: new SseValidationError(event, toSseIssues(result.issues)) };
+  }
+  return { status: 'ok', value: result.value as T };
 }

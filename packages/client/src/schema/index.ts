@@ -1,0 +1,405 @@
+// `@ssekit/client/schema`: plain validators under zod/mini's names, for the subset of zod that a
+// generated client's schemas use when they can do without zod (objects, arrays, strings, numbers,
+// enums, literals, optional and nullable, ssekit's codecs). `ssekit generate` prints the same source
+// as for zod/mini and imports this module instead, so a browser bundle carries no zod. Every
+// constructor decodes, encodes and reports issues as its zod/mini namesake (tested against it).
+import { type Check, dropIssues, issue, type Run, runAt, Validator } from './validator.js';
+
+export type { Check, Issue } from './validator.js';
+export { Validator };
+
+/** A plain validator: `Schema<Price, PriceWire>` decodes a `PriceWire` into a `Price`. */
+export type Schema<TOutput = unknown, TInput = TOutput> = Validator<TOutput, TInput>;
+
+type AnySchema = Validator<any, any>;
+type OutputOf<T> = T extends Validator<infer O, any> ? O : never;
+type InputOf<T> = T extends Validator<any, infer I> ? I : never;
+type Shape = { readonly [key: string]: AnySchema };
+
+/** A node that accepts what `accepts` says, reporting `invalid_type` with `expected` otherwise. */
+function typed<T>(expected: string, accepts: (value: unknown) => boolean): Validator<T> {
+  return new Validator((value, run) => {
+    if (!accepts(value)) issue(run, { code: 'invalid_type', expected });
+    return value;
+  });
+}
+
+export const string = (): Validator<string> => typed('string', (v) => typeof v === 'string');
+
+export const boolean = (): Validator<boolean> => typed('boolean', (v) => typeof v === 'boolean');
+
+export const bigint = (): Validator<bigint> => typed('bigint', (v) => typeof v === 'bigint');
+
+export const unknown = (): Validator<unknown> => new Validator((value) => value);
+
+export { unknown as any };
+
+const _null = (): Validator<null> => typed('null', (v) => v === null);
+
+export { _null as null };
+
+/** A finite number: `NaN` and `±Infinity` are refused, as zod does. */
+export const number = (): Validator<number> =>
+  typed('number', (v) => typeof v === 'number' && Number.isFinite(v));
+
+/** A safe integer: `z.int()`. */
+export const int = (): Validator<number> =>
+  number().check({
+    check(value: number, run) {
+      if (!Number.isInteger(value)) {
+        issue(run, { code: 'invalid_type', expected: 'int', format: 'safeint' });
+      } else if (!Number.isSafeInteger(value)) {
+        const big = value > 0;
+        issue(
+          run,
+          big
+            ? { code: 'too_big', maximum: Number.MAX_SAFE_INTEGER, origin: 'int', inclusive: true }
+            : {
+                code: 'too_small',
+                minimum: Number.MIN_SAFE_INTEGER,
+                origin: 'int',
+                inclusive: true,
+              },
+          false,
+        );
+      }
+    },
+  });
+
+/** A valid `Date` (the decoded side of `isoDate()`). */
+export const date = (): Validator<Date> =>
+  new Validator((value, run) => {
+    if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+      issue(run, {
+        code: 'invalid_type',
+        expected: 'date',
+        ...(value instanceof Date ? { received: 'Invalid Date' } : {}),
+      });
+    }
+    return value;
+  });
+
+/** A string in a named format that `pattern` recognises: `z.stringFormat(name, pattern)`. */
+export const stringFormat = (format: string, pattern: RegExp): Validator<string> =>
+  string().check({
+    check(value: string, run) {
+      pattern.lastIndex = 0;
+      if (!pattern.test(value)) issue(run, { code: 'invalid_format', format }, false);
+    },
+  });
+
+/** One of the given values (`z.enum(['buy', 'sell'])`, or a TypeScript enum's object). */
+function _enum<const T extends readonly (string | number)[]>(values: T): Validator<T[number]>;
+function _enum<const T extends Readonly<Record<string, string | number>>>(
+  entries: T,
+): Validator<T[keyof T]>;
+function _enum(entries: readonly unknown[] | Record<string, unknown>): Validator<unknown> {
+  return oneOf(
+    Array.isArray(entries)
+      ? (entries as readonly unknown[])
+      : enumValues(entries as Record<string, unknown>),
+  );
+}
+
+export { _enum as enum };
+
+/** A TypeScript enum's values: its numeric members' reverse entries left out, as zod does. */
+function enumValues(entries: Record<string, unknown>): unknown[] {
+  const numbers = Object.values(entries).filter((v) => typeof v === 'number');
+  return Object.entries(entries)
+    .filter(([key]) => !numbers.includes(+key))
+    .map(([, value]) => value);
+}
+
+function oneOf(values: readonly unknown[]): Validator<any> {
+  const set = new Set(values);
+  return new Validator((value, run) => {
+    if (!set.has(value)) issue(run, { code: 'invalid_value', values });
+    return value;
+  });
+}
+
+/** One value, or one of several: `z.literal('x')`, `z.literal([1, 2])`. */
+export function literal<const T extends string | number | boolean | null | undefined>(
+  value: T | readonly T[],
+): Validator<T> {
+  return oneOf(Array.isArray(value) ? value : [value]);
+}
+
+/** A value or `undefined`; in an object, a key that may be left out. */
+export function optional<T extends AnySchema>(
+  inner: T,
+): Validator<OutputOf<T> | undefined, InputOf<T> | undefined> {
+  return new Validator(
+    (value, run) => {
+      if (inner.optional) {
+        const from = run.issues.length;
+        const output = inner.run(value, run);
+        if (value === undefined && run.issues.length > from) dropIssues(run, from);
+        return output;
+      }
+      return value === undefined ? value : inner.run(value, run);
+    },
+    [],
+    true,
+  );
+}
+
+/** A value or `null`. */
+export function nullable<T extends AnySchema>(
+  inner: T,
+): Validator<OutputOf<T> | null, InputOf<T> | null> {
+  return new Validator(
+    (value, run) => (value === null ? value : inner.run(value, run)),
+    [],
+    inner.optional,
+  );
+}
+
+/** An array of `element`s. */
+export function array<T extends AnySchema>(element: T): Validator<OutputOf<T>[], InputOf<T>[]> {
+  return new Validator((value, run) => {
+    if (!Array.isArray(value)) {
+      issue(run, { code: 'invalid_type', expected: 'array' });
+      return value;
+    }
+    const output = new Array(value.length);
+    for (let i = 0; i < value.length; i++) output[i] = runAt(element, i, value[i], run);
+    return output;
+  });
+}
+
+type ObjectOutput<S extends Shape> = { -readonly [K in keyof S]: OutputOf<S[K]> };
+type ObjectInput<S extends Shape> = { -readonly [K in keyof S]: InputOf<S[K]> };
+
+/**
+ * Unknown keys: dropped (`z.object`), refused (`z.strictObject`) or kept (`z.looseObject`).
+ */
+function objectOf<S extends Shape>(
+  shape: S,
+  unknownKeys: 'strip' | 'strict' | 'loose',
+): Validator<ObjectOutput<S>, ObjectInput<S>> {
+  const keys = Object.keys(shape);
+  return new Validator((value, run) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      issue(run, { code: 'invalid_type', expected: 'object' });
+      return value;
+    }
+    const input = value as Record<string, unknown>;
+    const output: Record<string, unknown> = {};
+    for (const key of keys) {
+      const schema = shape[key]!;
+      const from = run.issues.length;
+      const result = runAt(schema, key, input[key], run);
+      const present = key in input;
+      // A key that may be missing and is missing: its issues do not count (zod's `optout`).
+      if (schema.optional && !present) dropIssues(run, from);
+      if (result !== undefined || present) output[key] = result;
+    }
+    if (unknownKeys !== 'strip') {
+      const unrecognized: string[] = [];
+      for (const key in input) {
+        if (Object.hasOwn(shape, key)) continue;
+        if (unknownKeys === 'strict') unrecognized.push(key);
+        else
+          Object.defineProperty(output, key, {
+            value: input[key],
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+      }
+      if (unrecognized.length > 0) issue(run, { code: 'unrecognized_keys', keys: unrecognized });
+    }
+    return output;
+  });
+}
+
+export const object = <S extends Shape>(shape: S) => objectOf(shape, 'strip');
+export const strictObject = <S extends Shape>(shape: S) => objectOf(shape, 'strict');
+export const looseObject = <S extends Shape>(shape: S) => objectOf(shape, 'loose');
+
+/** A schema that refers to itself, through a getter (printed for recursive schemas). */
+export function lazy<T extends AnySchema>(getter: () => T): T {
+  let inner: T | undefined;
+  return new Validator((value, run: Run) => {
+    inner ??= getter();
+    return inner.run(value, run);
+  }) as T;
+}
+
+/**
+ * A codec: `from` on the wire, `to` in code, `decode` and `encode` between them (ssekit's `isoDate()`
+ * and `bigintString()` are printed with it).
+ */
+export function codec<A extends AnySchema, B extends AnySchema>(
+  from: A,
+  to: B,
+  transforms: {
+    readonly decode: (value: OutputOf<A>) => InputOf<B>;
+    readonly encode: (value: OutputOf<B>) => InputOf<A>;
+  },
+): Validator<OutputOf<B>, InputOf<A>> {
+  return new Validator(
+    (value, run) => {
+      const [first, second, transform] = run.encode
+        ? [to, from, transforms.encode as (v: unknown) => unknown]
+        : [from, to, transforms.decode as (v: unknown) => unknown];
+      const count = run.issues.length;
+      const middle = first.run(value, run);
+      if (run.issues.length > count) return middle;
+      return second.run(transform(middle), run);
+    },
+    [],
+    from.optional,
+  );
+}
+
+/** Metadata: kept by zod for JSON Schema, nothing to check here. */
+export const meta = (_metadata: Record<string, unknown>): Check => ({ check() {} });
+
+// Checks, as zod/mini's: each names the schema it applies to in its issue's `origin`.
+
+const hasLength = (value: unknown) =>
+  value !== null && value !== undefined && (value as { length?: unknown }).length !== undefined;
+
+const lengthOrigin = (value: unknown) =>
+  Array.isArray(value) ? 'array' : typeof value === 'string' ? 'string' : 'unknown';
+
+export const minLength = (minimum: number, message?: string): Check => ({
+  when: hasLength,
+  message,
+  check(value: { length: number }, run) {
+    if (value.length < minimum) {
+      issue(
+        run,
+        { code: 'too_small', origin: lengthOrigin(value), minimum, inclusive: true },
+        false,
+      );
+    }
+  },
+});
+
+export const maxLength = (maximum: number, message?: string): Check => ({
+  when: hasLength,
+  message,
+  check(value: { length: number }, run) {
+    if (value.length > maximum) {
+      issue(run, { code: 'too_big', origin: lengthOrigin(value), maximum, inclusive: true }, false);
+    }
+  },
+});
+
+export const length = (exact: number, message?: string): Check => ({
+  when: hasLength,
+  message,
+  check(value: { length: number }, run) {
+    if (value.length === exact) return;
+    const origin = lengthOrigin(value);
+    issue(
+      run,
+      value.length > exact
+        ? { code: 'too_big', origin, maximum: exact, inclusive: true, exact: true }
+        : { code: 'too_small', origin, minimum: exact, inclusive: true, exact: true },
+      false,
+    );
+  },
+});
+
+/** A string check by pattern, reported as zod's `invalid_format` of `format`. */
+function formatCheck(
+  format: string,
+  test: (value: string) => boolean,
+  fields: Record<string, unknown>,
+  message: string | undefined,
+): Check {
+  return {
+    message,
+    check(value: string, run) {
+      if (!test(value))
+        issue(run, { code: 'invalid_format', origin: 'string', format, ...fields }, false);
+    },
+  };
+}
+
+export const regex = (pattern: RegExp, message?: string): Check =>
+  formatCheck(
+    'regex',
+    (value) => {
+      pattern.lastIndex = 0;
+      return pattern.test(value);
+    },
+    { pattern: pattern.toString() },
+    message,
+  );
+
+export const lowercase = (message?: string): Check =>
+  formatCheck('lowercase', (v) => /^[^A-Z]*$/.test(v), { pattern: '/^[^A-Z]*$/' }, message);
+
+export const uppercase = (message?: string): Check =>
+  formatCheck('uppercase', (v) => /^[^a-z]*$/.test(v), { pattern: '/^[^a-z]*$/' }, message);
+
+export const startsWith = (prefix: string, message?: string): Check =>
+  formatCheck('starts_with', (v) => v.startsWith(prefix), { prefix }, message);
+
+export const endsWith = (suffix: string, message?: string): Check =>
+  formatCheck('ends_with', (v) => v.endsWith(suffix), { suffix }, message);
+
+export const includes = (
+  text: string,
+  options?: { readonly position?: number },
+  message?: string,
+): Check =>
+  formatCheck('includes', (v) => v.includes(text, options?.position), { includes: text }, message);
+
+/** A bound on a number: `gt`, `gte`, `lt`, `lte`. */
+function bound(value: number, inclusive: boolean, below: boolean, message?: string): Check {
+  return {
+    message,
+    check(input: number, run) {
+      const within = below
+        ? inclusive
+          ? input <= value
+          : input < value
+        : inclusive
+          ? input >= value
+          : input > value;
+      if (within) return;
+      issue(
+        run,
+        below
+          ? { code: 'too_big', origin: 'number', maximum: value, inclusive }
+          : { code: 'too_small', origin: 'number', minimum: value, inclusive },
+        false,
+      );
+    },
+  };
+}
+
+export const gt = (value: number, message?: string) => bound(value, false, false, message);
+export const gte = (value: number, message?: string) => bound(value, true, false, message);
+export const lt = (value: number, message?: string) => bound(value, false, true, message);
+export const lte = (value: number, message?: string) => bound(value, true, true, message);
+
+/** A multiple of `divisor`, with zod's remainder that tolerates decimal fractions (0.3 of 0.1). */
+export const multipleOf = (divisor: number, message?: string): Check => ({
+  message,
+  check(value: number, run) {
+    if (floatSafeRemainder(value, divisor) !== 0) {
+      issue(run, { code: 'not_multiple_of', origin: 'number', divisor }, false);
+    }
+  },
+});
+
+function floatSafeRemainder(value: number, step: number): number {
+  const decimals = (n: number) => (n.toString().split('.')[1] ?? '').length;
+  const stepText = step.toString();
+  let stepDecimals = decimals(step);
+  if (stepDecimals === 0 && /\d?e-\d?/.test(stepText)) {
+    const match = stepText.match(/\d?e-(\d?)/);
+    if (match?.[1]) stepDecimals = Number.parseInt(match[1]);
+  }
+  const count = Math.max(decimals(value), stepDecimals);
+  const toInt = (n: number) => Number.parseInt(n.toFixed(count).replace('.', ''));
+  return (toInt(value) % toInt(step)) / 10 ** count;
+}
