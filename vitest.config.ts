@@ -20,6 +20,10 @@ export default defineConfig({
     alias: {
       '@ssekit/core': src('core'),
       '@ssekit/server': src('server'),
+      // Before '@ssekit/client', which would otherwise take it as a path under its index file.
+      '@ssekit/client/schema': fileURLToPath(
+        new URL('./packages/client/src/schema/index.ts', import.meta.url),
+      ),
       '@ssekit/client': src('client'),
       '@ssekit/codegen': src('codegen'),
       '@ssekit/openapi': src('openapi'),

@@ -55,6 +55,7 @@ async function measure(entry: Entry) {
     logLevel: 'silent',
     alias: {
       '@ssekit/core': `${repo}packages/core/src/index.ts`,
+      '@ssekit/client/schema': `${repo}packages/client/src/schema/index.ts`,
       '@ssekit/client': `${repo}packages/client/src/index.ts`,
       // The generated module's zod/mini resolves from the demo, as in the demo's own build.
       'zod/mini': fileURLToPath(import.meta.resolve('zod-workspace/mini')),

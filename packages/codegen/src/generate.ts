@@ -8,7 +8,7 @@ import { analyzeContract } from './analyze/contract.js';
 import { CodegenError, CodegenErrorCode } from './errors.js';
 import { formatJson, formatModule } from './format/layout.js';
 import { loadContract } from './load/load-contract.js';
-import { printClientModule } from './print/client-module.js';
+import { printClientModule, type ValidatorsOption } from './print/client-module.js';
 
 /** Options of the OpenAPI document: those of `createOpenApiDocument` of `@ssekit/openapi`. */
 export type OpenApiOptions = OpenApiDocumentOptions;
@@ -25,6 +25,12 @@ export interface GenerateOptions {
   readonly exportName?: string | undefined;
   /** `basePath`, `title`, `version` and `openApiVersion` of the OpenAPI document. */
   readonly openapiOptions?: OpenApiOptions | undefined;
+  /**
+   * What the module validates with: `auto` prints the plain validators of `@ssekit/client/schema`
+   * (no zod in a browser bundle) when they cover every schema of the contract, zod/mini otherwise;
+   * `zod` prints zod/mini always. @default 'auto'
+   */
+  readonly validators?: ValidatorsOption | undefined;
   /** Relative paths resolve from here. @default process.cwd() */
   readonly cwd?: string | undefined;
 }
@@ -49,7 +55,10 @@ function sourceLabel(out: string, input: string): string {
  *
  * @throws CodegenError `NO_JSON_FORM` or `NOT_PRINTABLE`, naming the event and the path.
  */
-export function generateClientModule(contract: AnyContract, options: { source: string }): string {
+export function generateClientModule(
+  contract: AnyContract,
+  options: { readonly source: string; readonly validators?: ValidatorsOption | undefined },
+): string {
   return formatModule(printClientModule(analyzeContract(contract), options));
 }
 
@@ -69,7 +78,13 @@ export async function renderFiles(options: GenerateOptions): Promise<GeneratedFi
   }
   const { contract } = await loadContract(input, { exportName: options.exportName });
   const files: GeneratedFile[] = [
-    { path: out, content: generateClientModule(contract, { source: sourceLabel(out, input) }) },
+    {
+      path: out,
+      content: generateClientModule(contract, {
+        source: sourceLabel(out, input),
+        validators: options.validators,
+      }),
+    },
   ];
   if (options.openapi !== undefined) {
     files.push({

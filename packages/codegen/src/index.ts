@@ -19,3 +19,4 @@ export {
   loadContract,
 } from './load/load-contract.js';
 export { localImports } from './load/local-imports.js';
+export type { ValidatorsOption } from './print/client-module.js';

@@ -242,6 +242,20 @@ describe('the ssekit bin', { timeout: 120_000 }, () => {
     expect(alone.stderr).toContain('--openapi-version goes with --openapi <file> [USAGE]');
   });
 
+  it('--validators zod prints zod/mini schemas, and a bad value is a usage error', async () => {
+    await using p = await project();
+    const plain = await runSsekit(GENERATE, p.dir);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(await p.read('src/events.client.ts')).toContain("from '@ssekit/client/schema'");
+    const zod = await runSsekit([...GENERATE, '--validators', 'zod'], p.dir);
+    expect(zod.code, zod.stderr).toBe(0);
+    expect(await p.read('src/events.client.ts')).toContain("import * as z from 'zod/mini';");
+    expect((await runSsekit([...GENERATE, '--validators', 'zod', '--check'], p.dir)).code).toBe(0);
+    const bad = await runSsekit([...GENERATE, '--validators', 'valibot'], p.dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--validators must be auto or zod, not "valibot" [USAGE]');
+  });
+
   it('prints help and its version', async () => {
     const help = await runSsekit(['--help'], PACKAGE_DIR);
     expect(help).toMatchObject({ code: 0 });

@@ -5,27 +5,36 @@ import { describe, expect, it } from 'vitest';
 import { generateClientModule } from '../src/index.js';
 import { contract as edge } from './fixtures/edge.js';
 import { contract as market } from './fixtures/market.js';
+import { contract as plain } from './fixtures/plain.js';
 import { biomeLint, createProject, FIXTURES, SOURCES, typecheck } from './utils.js';
 
 /** The fixture contracts and the client modules generated from them, committed beside them. */
 const FIXTURE_MODULES = [
-  { name: 'market', contract: market, committed: join(FIXTURES, 'market.client.ts') },
-  { name: 'edge', contract: edge, committed: join(FIXTURES, 'edge.client.ts') },
-];
+  { name: 'market', contract: market, file: 'market.client.ts' },
+  { name: 'edge', contract: edge, file: 'edge.client.ts' },
+  { name: 'plain', contract: plain, file: 'plain.client.ts' },
+  { name: 'plain', contract: plain, file: 'plain.zod.client.ts', validators: 'zod' as const },
+].map((fixture) => ({ ...fixture, committed: join(FIXTURES, fixture.file) }));
 
-/** What `ssekit generate test/fixtures/<name>.ts --out test/fixtures/<name>.client.ts` writes. */
+/**
+ * What `ssekit generate test/fixtures/<name>.ts --out <committed>` writes (with `--validators zod`
+ * for the zod/mini twin of the plain fixture).
+ */
 const generated = (fixture: (typeof FIXTURE_MODULES)[number]) =>
-  generateClientModule(fixture.contract, { source: `./${fixture.name}.ts` });
+  generateClientModule(fixture.contract, {
+    source: `./${fixture.name}.ts`,
+    validators: fixture.validators,
+  });
 
 describe('the generated modules of the fixture contracts', { timeout: 120_000 }, () => {
   it.each(FIXTURE_MODULES)(
-    '$name: equals the committed module (regenerate with `pnpm --filter @ssekit/codegen fixtures`)',
+    '$file: equals the committed module (regenerate with `pnpm --filter @ssekit/codegen fixtures`)',
     async (fixture) => {
       expect(generated(fixture)).toBe(await readFile(fixture.committed, 'utf8'));
     },
   );
 
-  it.each(FIXTURE_MODULES)('$name: is byte-identical from one run to the next', (fixture) => {
+  it.each(FIXTURE_MODULES)('$file: is byte-identical from one run to the next', (fixture) => {
     expect(generated(fixture)).toBe(generated(fixture));
   });
 
@@ -38,12 +47,19 @@ describe('the generated modules of the fixture contracts', { timeout: 120_000 },
     expect(imports.sort()).toEqual(['@ssekit/client', 'zod/mini']);
   });
 
+  it('import the plain validators instead of zod/mini when they cover every schema', () => {
+    const imports = (source: string) => [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+    expect(imports(generated(FIXTURE_MODULES[2]!)).sort()).toEqual([
+      '@ssekit/client',
+      '@ssekit/client/schema',
+    ]);
+    expect(imports(generated(FIXTURE_MODULES[3]!)).sort()).toEqual(['@ssekit/client', 'zod/mini']);
+  });
+
   it('type-check under tsc --strict', async () => {
     await using project = await createProject();
     const files = await Promise.all(
-      FIXTURE_MODULES.map((fixture) =>
-        project.write(`${fixture.name}.client.ts`, generated(fixture)),
-      ),
+      FIXTURE_MODULES.map((fixture) => project.write(fixture.file, generated(fixture))),
     );
     const result = await typecheck(files, project);
     expect(result.stdout + result.stderr).toBe('');
@@ -56,7 +72,7 @@ describe('the generated modules of the fixture contracts', { timeout: 120_000 },
   });
 
   it.each(FIXTURE_MODULES)(
-    '$name: bundles for the browser without Node built-ins, express or the server package',
+    '$file: bundles for the browser without Node built-ins, express or the server package',
     async (fixture) => {
       const result = await esbuild.build({
         entryPoints: [fixture.committed],
@@ -68,6 +84,7 @@ describe('the generated modules of the fixture contracts', { timeout: 120_000 },
         logLevel: 'silent',
         alias: {
           '@ssekit/core': SOURCES['@ssekit/core'],
+          '@ssekit/client/schema': SOURCES['@ssekit/client/schema'],
           '@ssekit/client': SOURCES['@ssekit/client'],
         },
       });
@@ -75,7 +92,7 @@ describe('the generated modules of the fixture contracts', { timeout: 120_000 },
       expect(inputs.some((path) => path.includes('packages/client/src'))).toBe(true);
       expect(
         inputs.filter((path) =>
-          /express|packages\/server|^node:|fixtures\/(market|edge)\.ts$/.test(path),
+          /express|packages\/server|^node:|fixtures\/(market|edge|plain)\.ts$/.test(path),
         ),
       ).toEqual([]);
       expect(result.outputFiles[0]!.text).not.toMatch(

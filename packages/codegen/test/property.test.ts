@@ -1,4 +1,10 @@
-import type { AnyContract } from '@ssekit/core';
+import {
+  type AnyClientContract,
+  type AnyContract,
+  encodeValue,
+  type Schema,
+  type StandardResult,
+} from '@ssekit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -7,19 +13,24 @@ import * as edgeClient from './fixtures/edge.client.js';
 import { contract as edge } from './fixtures/edge.js';
 import * as marketClient from './fixtures/market.client.js';
 import { contract as market } from './fixtures/market.js';
+import * as plainClient from './fixtures/plain.client.js';
+import { contract as plain } from './fixtures/plain.js';
+import * as plainZodClient from './fixtures/plain.zod.client.js';
 
 /** Runs per schema: a few hundred in CI; raise it locally with SSEKIT_PROPERTY_RUNS=5000. */
 const RUNS = Number(process.env.SSEKIT_PROPERTY_RUNS ?? 200);
 
 /** Every schema of a contract, by where it sits: `events.price`, `streams.buildLog.input`… */
-function schemasOf(contract: AnyContract): Map<string, z.core.$ZodType> {
-  const entries = new Map<string, z.core.$ZodType>();
+function schemasOf<T extends Schema = z.core.$ZodType>(
+  contract: AnyClientContract,
+): Map<string, T> {
+  const entries = new Map<string, T>();
   for (const [name, schema] of Object.entries(contract.events))
-    entries.set(`events.${name}`, schema);
+    entries.set(`events.${name}`, schema as T);
   for (const [name, stream] of Object.entries(contract.streams)) {
-    entries.set(`streams.${name}.input`, stream.input);
+    entries.set(`streams.${name}.input`, stream.input as T);
     for (const [event, schema] of Object.entries(stream.events)) {
-      entries.set(`streams.${name}.events.${event}`, schema);
+      entries.set(`streams.${name}.events.${event}`, schema as T);
     }
   }
   return entries;
@@ -76,6 +87,7 @@ function agree(original: z.core.$ZodType, generated: z.core.$ZodType, payload: u
 describe.each([
   ['market', market, marketClient.contract],
   ['edge', edge, edgeClient.contract],
+  ['plain', plain, plainZodClient.contract],
 ] as const)(
   'generated validators of the %s contract agree with the original zod schemas',
   { timeout: 120_000 },
@@ -92,3 +104,57 @@ describe.each([
     });
   },
 );
+
+/** An issue without what differs by design: the message (zod/mini has no locale), the input, zod's internals. */
+function fields(issue: object): object {
+  const {
+    message: _m,
+    input: _i,
+    inst: _s,
+    continue: _c,
+    note: _n,
+    ...rest
+  } = issue as {
+    [key: string]: unknown;
+  };
+  return rest;
+}
+
+/**
+ * The plain validators against zod/mini printed from the same contract: the same verdict, the same
+ * decoded value, the same issues (code, path and every field of the code, in order) and the same
+ * encoding back. Messages are the plain validators' own (zod/mini has none without a locale).
+ */
+function agreeWithZod(zodMini: z.core.$ZodType, own: Schema, payload: unknown): void {
+  const a = zodMini['~standard'].validate(payload) as StandardResult<unknown>;
+  const b = own['~standard'].validate(payload) as StandardResult<unknown>;
+  if (a.issues) {
+    expect(b.issues?.map(fields), JSON.stringify(payload)).toEqual(a.issues.map(fields));
+    for (const issue of b.issues ?? []) expect(issue.message).toMatch(/\S/);
+    return;
+  }
+  expect(b.issues, JSON.stringify(payload)).toBeUndefined();
+  expect(b.value).toEqual(a.value);
+  expect(encodeValue(own, b.value)).toEqual(encodeValue(zodMini, a.value));
+}
+
+describe('the plain validators of @ssekit/client/schema', { timeout: 120_000 }, () => {
+  it('are what ssekit generate prints for a contract they cover', () => {
+    expect(plainClient.contract.events.strings).not.toHaveProperty('_zod');
+    expect(plainZodClient.contract.events.strings).toHaveProperty('_zod');
+  });
+
+  const zodMini = schemasOf(plainZodClient.contract);
+  const own = schemasOf<Schema>(plainClient.contract);
+  it.each([...schemasOf(plain)])(
+    '%s: decode, report and encode as zod/mini does',
+    (where, original) => {
+      fc.assert(
+        fc.property(payloads(original), (payload) =>
+          agreeWithZod(zodMini.get(where)!, own.get(where)!, payload),
+        ),
+        { numRuns: RUNS * 2 },
+      );
+    },
+  );
+});

@@ -148,14 +148,29 @@ describe('printed schemas', () => {
     expect(generate({ a: z.string().describe('ends */ here') })).toContain('/** ends *\\/ here */');
   });
 
-  it('import zod/mini and @ssekit/client only, and print only the codecs in use', () => {
+  it('import the plain validators and @ssekit/client only, and print only the codecs in use', () => {
     const plain = generate({ a: z.string() });
-    expect(plain).toContain("import * as z from 'zod/mini';");
-    expect(plain).not.toMatch(/from '@ssekit\/core'|from 'zod'/);
+    expect(plain).toContain("import * as z from '@ssekit/client/schema';");
+    expect(plain).not.toMatch(/from '@ssekit\/core'|from 'zod'|from 'zod\/mini'/);
     expect(plain).not.toContain('function bigintString');
     const big = generate({ a: bigintString() });
     expect(big).toContain('function bigintString() {');
     expect(big).not.toContain('function isoDate');
+  });
+
+  it('fall back to zod/mini for a schema the plain validators do not cover, or when asked', () => {
+    const union = generate({
+      a: z.object({ b: z.union([z.string(), z.number()]) }),
+      c: z.string(),
+    });
+    expect(union).toContain("import * as z from 'zod/mini';");
+    expect(union).toContain('export const cSchema: z.ZodMiniType<C, CWire> = z.string();');
+    const asked = generateClientModule(defineContract({ events: { a: z.string() } }), {
+      source: './events.ts',
+      validators: 'zod',
+    });
+    expect(asked).toContain("import * as z from 'zod/mini';");
+    expect(asked).not.toContain('@ssekit/client/schema');
   });
 
   it("print isoDate() with zod's own datetime pattern, as a datetime string format", () => {
@@ -181,14 +196,12 @@ describe('printed schemas', () => {
       tree: tagged,
     });
     expect(source).toContain(
-      'export const listHeadSchema: z.ZodMiniType<ListHead, ListHeadWire> = z.lazy(() =>',
+      'export const listHeadSchema: z.Schema<ListHead, ListHeadWire> = z.lazy(() =>',
     );
     expect(source).toContain('export interface OrgUnit {\n  kids: OrgUnit[];\n}');
     expect(source).toContain('root: orgUnitSchema,');
     // The schema of an event itself: the event's own names.
-    expect(source).toContain(
-      'export const treeSchema: z.ZodMiniType<Tree, TreeWire> = orgUnitSchema;',
-    );
+    expect(source).toContain('export const treeSchema: z.Schema<Tree, TreeWire> = orgUnitSchema;');
   });
 
   it('number names that would clash with the module or with globals', () => {

@@ -18,6 +18,7 @@ const BIOME = join(REPO_DIR, 'node_modules', '@biomejs', 'biome', 'bin', 'biome'
 export const SOURCES = {
   '@ssekit/core': join(REPO_DIR, 'packages', 'core', 'src', 'index.ts'),
   '@ssekit/client': join(REPO_DIR, 'packages', 'client', 'src', 'index.ts'),
+  '@ssekit/client/schema': join(REPO_DIR, 'packages', 'client', 'src', 'schema', 'index.ts'),
   '@ssekit/server': join(REPO_DIR, 'packages', 'server', 'src', 'index.ts'),
 } as const;
 

@@ -4,11 +4,12 @@ import {
   createClient as createSseClient,
   type SseClient,
 } from '@ssekit/client';
-import * as z from 'zod/mini';
+// zod/mini's names, ssekit's plain validators: the same checks, no zod in a browser bundle.
+import * as z from '@ssekit/client/schema';
 
 /** `isoDate()` of `@ssekit/core`: a `Date` in code, an ISO 8601 string on the wire. */
 function isoDate() {
-  // z.iso.datetime({ offset: true }), with its pattern inlined: a smaller browser bundle.
+  // zod's pattern for iso.datetime({ offset: true }), inlined: a smaller browser bundle.
   const text = z.stringFormat('datetime', /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|([+-](?:[01]\d|2[0-3]):[0-5]\d)))$/);
   const codec = z.codec(text, z.date(), {
     decode: (iso: string) => new Date(iso),
@@ -56,7 +57,7 @@ export interface PriceWire {
 }
 
 /** Validates and decodes the data of the `price` event. */
-export const priceSchema: z.ZodMiniType<Price, PriceWire> = z.object({
+export const priceSchema: z.Schema<Price, PriceWire> = z.object({
   symbol: z.string().check(z.regex(/^[A-Z][A-Z0-9.]{0,7}$/)),
   price: z.number().check(z.gt(0)),
   change: z.number(),
@@ -93,7 +94,7 @@ export interface TradeWire {
 }
 
 /** Validates and decodes the data of the `trade` event. */
-export const tradeSchema: z.ZodMiniType<Trade, TradeWire> = z.object({
+export const tradeSchema: z.Schema<Trade, TradeWire> = z.object({
   id: z.string().check(z.minLength(1)),
   symbol: z.string().check(z.regex(/^[A-Z][A-Z0-9.]{0,7}$/)),
   side: z.enum(['buy', 'sell']),
@@ -128,7 +129,7 @@ export interface AlertWire {
 }
 
 /** Validates and decodes the data of the `alert` event. */
-export const alertSchema: z.ZodMiniType<Alert, AlertWire> = z.object({
+export const alertSchema: z.Schema<Alert, AlertWire> = z.object({
   id: z.string().check(z.minLength(1)),
   symbol: z.string().check(z.regex(/^[A-Z][A-Z0-9.]{0,7}$/)),
   move: z.number(),
@@ -146,7 +147,7 @@ export interface OrderFillsInput {
 export type OrderFillsInputWire = OrderFillsInput;
 
 /** Validates and decodes the input of the `orderFills` stream. */
-export const orderFillsInputSchema: z.ZodMiniType<OrderFillsInput, OrderFillsInputWire> = z.object({
+export const orderFillsInputSchema: z.Schema<OrderFillsInput, OrderFillsInputWire> = z.object({
   orderId: z.string().check(z.minLength(1)),
 });
 
@@ -166,7 +167,7 @@ export interface OrderFillsFill {
 export type OrderFillsFillWire = OrderFillsFill;
 
 /** Validates and decodes the data of the `fill` event of the `orderFills` stream. */
-export const orderFillsFillSchema: z.ZodMiniType<OrderFillsFill, OrderFillsFillWire> = z.object({
+export const orderFillsFillSchema: z.Schema<OrderFillsFill, OrderFillsFillWire> = z.object({
   tradeId: z.string(),
   qty: z.int().check(z.gt(0)),
   price: z.number().check(z.gt(0)),
@@ -184,7 +185,7 @@ export interface OrderFillsDone {
 export type OrderFillsDoneWire = OrderFillsDone;
 
 /** Validates and decodes the data of the `done` event of the `orderFills` stream. */
-export const orderFillsDoneSchema: z.ZodMiniType<OrderFillsDone, OrderFillsDoneWire> = z.object({
+export const orderFillsDoneSchema: z.Schema<OrderFillsDone, OrderFillsDoneWire> = z.object({
   filledQty: z.int().check(z.gte(0)),
   avgPrice: z.number().check(z.gt(0)),
 });

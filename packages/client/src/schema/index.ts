@@ -3,7 +3,7 @@
 // enums, literals, optional and nullable, ssekit's codecs). `ssekit generate` prints the same source
 // as for zod/mini and imports this module instead, so a browser bundle carries no zod. Every
 // constructor decodes, encodes and reports issues as its zod/mini namesake (tested against it).
-import { type Check, dropIssues, issue, type Run, runAt, Validator } from './validator.js';
+import { Abort, type Check, issue, type Run, runAt, Validator } from './validator.js';
 
 export type { Check, Issue } from './validator.js';
 export { Validator };
@@ -38,16 +38,22 @@ const _null = (): Validator<null> => typed('null', (v) => v === null);
 
 export { _null as null };
 
-/** A finite number: `NaN` and `±Infinity` are refused, as zod does. */
+/** A finite number: `NaN` and `±Infinity` are refused, as zod does, and named as it names them. */
 export const number = (): Validator<number> =>
-  typed('number', (v) => typeof v === 'number' && Number.isFinite(v));
+  new Validator((value, run) => {
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    const received =
+      typeof value !== 'number' ? {} : { received: Number.isNaN(value) ? 'NaN' : 'Infinity' };
+    issue(run, { code: 'invalid_type', expected: 'number', ...received });
+    return value;
+  });
 
 /** A safe integer: `z.int()`. */
 export const int = (): Validator<number> =>
   number().check({
     check(value: number, run) {
       if (!Number.isInteger(value)) {
-        issue(run, { code: 'invalid_type', expected: 'int', format: 'safeint' });
+        issue(run, { code: 'invalid_type', expected: 'int', format: 'safeint' }, Abort.HALTS);
       } else if (!Number.isSafeInteger(value)) {
         const big = value > 0;
         issue(
@@ -60,7 +66,7 @@ export const int = (): Validator<number> =>
                 origin: 'int',
                 inclusive: true,
               },
-          false,
+          Abort.GOES_ON,
         );
       }
     },
@@ -84,7 +90,7 @@ export const stringFormat = (format: string, pattern: RegExp): Validator<string>
   string().check({
     check(value: string, run) {
       pattern.lastIndex = 0;
-      if (!pattern.test(value)) issue(run, { code: 'invalid_format', format }, false);
+      if (!pattern.test(value)) issue(run, { code: 'invalid_format', format }, Abort.GOES_ON);
     },
   });
 
@@ -131,15 +137,7 @@ export function optional<T extends AnySchema>(
   inner: T,
 ): Validator<OutputOf<T> | undefined, InputOf<T> | undefined> {
   return new Validator(
-    (value, run) => {
-      if (inner.optional) {
-        const from = run.issues.length;
-        const output = inner.run(value, run);
-        if (value === undefined && run.issues.length > from) dropIssues(run, from);
-        return output;
-      }
-      return value === undefined ? value : inner.run(value, run);
-    },
+    (value, run) => (value === undefined ? value : inner.run(value, run)),
     [],
     true,
   );
@@ -158,15 +156,20 @@ export function nullable<T extends AnySchema>(
 
 /** An array of `element`s. */
 export function array<T extends AnySchema>(element: T): Validator<OutputOf<T>[], InputOf<T>[]> {
-  return new Validator((value, run) => {
-    if (!Array.isArray(value)) {
-      issue(run, { code: 'invalid_type', expected: 'array' });
-      return value;
-    }
-    const output = new Array(value.length);
-    for (let i = 0; i < value.length; i++) output[i] = runAt(element, i, value[i], run);
-    return output;
-  });
+  return new Validator(
+    (value, run) => {
+      if (!Array.isArray(value)) {
+        issue(run, { code: 'invalid_type', expected: 'array' });
+        return value;
+      }
+      const output = new Array(value.length);
+      for (let i = 0; i < value.length; i++) output[i] = runAt(element, i, value[i], run);
+      return output;
+    },
+    [],
+    false,
+    true,
+  );
 }
 
 type ObjectOutput<S extends Shape> = { -readonly [K in keyof S]: OutputOf<S[K]> };
@@ -189,27 +192,33 @@ function objectOf<S extends Shape>(
     const output: Record<string, unknown> = {};
     for (const key of keys) {
       const schema = shape[key]!;
+      const present = key in input;
+      // A key that may be missing and is missing: nothing to check, nothing in the output.
+      if (schema.optional && !present) continue;
       const from = run.issues.length;
       const result = runAt(schema, key, input[key], run);
-      const present = key in input;
-      // A key that may be missing and is missing: its issues do not count (zod's `optout`).
-      if (schema.optional && !present) dropIssues(run, from);
-      if (result !== undefined || present) output[key] = result;
+      if (!present) {
+        // A missing key that a schema took for `undefined` (`z.unknown()`) is still missing.
+        if (run.issues.length === from) {
+          run.path.push(key);
+          issue(run, { code: 'invalid_type', expected: 'nonoptional' });
+          run.path.pop();
+        }
+        continue;
+      }
+      // `__proto__` is never copied onto the output: it would set the output's prototype.
+      if (key !== '__proto__') output[key] = result;
     }
     if (unknownKeys !== 'strip') {
       const unrecognized: string[] = [];
       for (const key in input) {
         if (Object.hasOwn(shape, key)) continue;
         if (unknownKeys === 'strict') unrecognized.push(key);
-        else
-          Object.defineProperty(output, key, {
-            value: input[key],
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
+        else if (key !== '__proto__') output[key] = input[key];
       }
-      if (unrecognized.length > 0) issue(run, { code: 'unrecognized_keys', keys: unrecognized });
+      if (unrecognized.length > 0) {
+        issue(run, { code: 'unrecognized_keys', keys: unrecognized }, Abort.GOES_ON);
+      }
     }
     return output;
   });
@@ -274,7 +283,7 @@ export const minLength = (minimum: number, message?: string): Check => ({
       issue(
         run,
         { code: 'too_small', origin: lengthOrigin(value), minimum, inclusive: true },
-        false,
+        Abort.GOES_ON,
       );
     }
   },
@@ -283,9 +292,14 @@ export const minLength = (minimum: number, message?: string): Check => ({
 export const maxLength = (maximum: number, message?: string): Check => ({
   when: hasLength,
   message,
+  cap: maximum,
   check(value: { length: number }, run) {
     if (value.length > maximum) {
-      issue(run, { code: 'too_big', origin: lengthOrigin(value), maximum, inclusive: true }, false);
+      issue(
+        run,
+        { code: 'too_big', origin: lengthOrigin(value), maximum, inclusive: true },
+        Abort.GOES_ON,
+      );
     }
   },
 });
@@ -293,6 +307,7 @@ export const maxLength = (maximum: number, message?: string): Check => ({
 export const length = (exact: number, message?: string): Check => ({
   when: hasLength,
   message,
+  cap: exact,
   check(value: { length: number }, run) {
     if (value.length === exact) return;
     const origin = lengthOrigin(value);
@@ -301,7 +316,7 @@ export const length = (exact: number, message?: string): Check => ({
       value.length > exact
         ? { code: 'too_big', origin, maximum: exact, inclusive: true, exact: true }
         : { code: 'too_small', origin, minimum: exact, inclusive: true, exact: true },
-      false,
+      Abort.GOES_ON,
     );
   },
 });
@@ -317,7 +332,7 @@ function formatCheck(
     message,
     check(value: string, run) {
       if (!test(value))
-        issue(run, { code: 'invalid_format', origin: 'string', format, ...fields }, false);
+        issue(run, { code: 'invalid_format', origin: 'string', format, ...fields }, Abort.GOES_ON);
     },
   };
 }
@@ -370,7 +385,7 @@ function bound(value: number, inclusive: boolean, below: boolean, message?: stri
         below
           ? { code: 'too_big', origin: 'number', maximum: value, inclusive }
           : { code: 'too_small', origin: 'number', minimum: value, inclusive },
-        false,
+        Abort.GOES_ON,
       );
     },
   };
@@ -381,25 +396,17 @@ export const gte = (value: number, message?: string) => bound(value, true, false
 export const lt = (value: number, message?: string) => bound(value, false, true, message);
 export const lte = (value: number, message?: string) => bound(value, true, true, message);
 
-/** A multiple of `divisor`, with zod's remainder that tolerates decimal fractions (0.3 of 0.1). */
+/**
+ * A multiple of `divisor`, as zod 4.6 decides it: the quotient within a few units of rounding of a
+ * whole number, so that 0.3 is a multiple of 0.1 and 2.03 of 0.07.
+ */
 export const multipleOf = (divisor: number, message?: string): Check => ({
   message,
   check(value: number, run) {
-    if (floatSafeRemainder(value, divisor) !== 0) {
-      issue(run, { code: 'not_multiple_of', origin: 'number', divisor }, false);
+    const ratio = value / divisor;
+    const off = Math.abs(ratio - Math.round(ratio));
+    if (off >= 4 * Number.EPSILON * Math.max(Math.abs(ratio), 1)) {
+      issue(run, { code: 'not_multiple_of', origin: 'number', divisor }, Abort.GOES_ON);
     }
   },
 });
-
-function floatSafeRemainder(value: number, step: number): number {
-  const decimals = (n: number) => (n.toString().split('.')[1] ?? '').length;
-  const stepText = step.toString();
-  let stepDecimals = decimals(step);
-  if (stepDecimals === 0 && /\d?e-\d?/.test(stepText)) {
-    const match = stepText.match(/\d?e-(\d?)/);
-    if (match?.[1]) stepDecimals = Number.parseInt(match[1]);
-  }
-  const count = Math.max(decimals(value), stepDecimals);
-  const toInt = (n: number) => Number.parseInt(n.toFixed(count).replace('.', ''));
-  return (toInt(value) % toInt(step)) / 10 ** count;
-}

@@ -10,11 +10,22 @@ export interface Issue {
   readonly [field: string]: unknown;
 }
 
-/** One validation under way: its issues, whether each stops the checks after it, where it is. */
+/**
+ * How an issue bears on the checks after it, as zod's `continue`: `GOES_ON` (a failed check: the
+ * other checks still run), `STOPS` (a wrong type: checks are skipped, but length checks still run
+ * on anything with a `.length`), `HALTS` (an explicit stop, such as a non-integer for `z.int()` or an
+ * array past its maximum: every check is skipped).
+ */
+export enum Abort {
+  GOES_ON = 0,
+  STOPS = 1,
+  HALTS = 2,
+}
+
+/** One validation under way: its issues, how each bears on later checks, where it is. */
 export interface Run {
   readonly issues: Issue[];
-  /** Per issue: zod's "aborting" issues (a wrong type) skip the checks of the schemas around. */
-  readonly aborts: boolean[];
+  readonly aborts: Abort[];
   readonly path: PropertyKey[];
   /** Encoding (zod's `backward`): codecs run in reverse. */
   readonly encode: boolean;
@@ -32,17 +43,18 @@ export interface Check {
   readonly check: (value: any, run: Run) => void;
   /** The message given with the check, as zod's `params` string. */
   readonly message?: string | undefined;
+  /** The most items an array may have, for a length check: zod checks it before the items. */
+  readonly cap?: number;
 }
 
 /** Record an issue at the current path. */
 export function issue(
   run: Run,
   fields: { readonly code: string; readonly [field: string]: unknown },
-  aborts = true,
-  message?: string,
+  abort: Abort = Abort.STOPS,
 ): void {
-  run.issues.push({ ...fields, path: [...run.path], message: message ?? messageOf(fields) });
-  run.aborts.push(aborts);
+  run.issues.push({ ...fields, path: [...run.path], message: messageOf(fields) });
+  run.aborts.push(abort);
 }
 
 /** A short English message per code, in the spirit of zod's `en` locale. */
@@ -71,7 +83,11 @@ function messageOf(fields: { readonly code: string; readonly [field: string]: an
   }
 }
 
-const aborted = (run: Run, from: number) => run.aborts.includes(true, from);
+/** Whether an issue since `from` stops checks (`at` = STOPS) or halts them (`at` = HALTS). */
+const aborted = (run: Run, from: number, at: Abort = Abort.STOPS) => {
+  for (let i = from; i < run.aborts.length; i++) if (run.aborts[i]! >= at) return true;
+  return false;
+};
 
 /**
  * A schema of `@ssekit/client/schema`: a Standard Schema that decodes, plus `~encode`. Immutable:
@@ -80,13 +96,21 @@ const aborted = (run: Run, from: number) => run.aborts.includes(true, from);
 export class Validator<TOutput = unknown, TInput = TOutput>
   implements PlainSchema<TOutput, TInput>
 {
-  readonly '~standard': PlainSchema<TOutput, TInput>['~standard'];
+  /** Standard Schema v1: `validate` decodes, and always synchronously. */
+  readonly '~standard': {
+    readonly version: 1;
+    readonly vendor: string;
+    readonly validate: (value: unknown) => StandardResult<TOutput>;
+    readonly types?: { readonly input: TInput; readonly output: TOutput } | undefined;
+  };
 
   constructor(
     readonly parse: Parse,
     readonly checks: readonly Check[] = [],
     /** zod's `optin`/`optout`: the key may be missing, on the wire and in code. */
     readonly optional = false,
+    /** An array: a length check it leads with bounds the work (zod's size cap). */
+    readonly sized = false,
   ) {
     this['~standard'] = {
       version: 1,
@@ -101,7 +125,12 @@ export class Validator<TOutput = unknown, TInput = TOutput>
 
   /** The same schema with more checks (`z.minLength(1)`, `z.gt(0)`, `z.regex(…)`). */
   check(...checks: Check[]): this {
-    return new Validator(this.parse, [...this.checks, ...checks], this.optional) as this;
+    return new Validator(
+      this.parse,
+      [...this.checks, ...checks],
+      this.optional,
+      this.sized,
+    ) as this;
   }
 
   private result(value: unknown, encode: boolean): StandardResult<unknown> {
@@ -124,23 +153,54 @@ export class Validator<TOutput = unknown, TInput = TOutput>
         run.aborts.push(...first.aborts);
         return value;
       }
-      runChecks(checks, value, run, false);
+      runChecks(checks, value, run, from);
       return this.parse(value, run);
     }
+    if (this.sized && capped(checks, value, run)) return value;
     const output = this.parse(value, run);
-    runChecks(checks, output, run, aborted(run, from));
+    runChecks(checks, output, run, from);
     return output;
   }
 }
 
-function runChecks(checks: readonly Check[], value: unknown, run: Run, stopped: boolean): void {
+/**
+ * zod 4.6's bound on work: an array longer than a leading length check allows is refused by that
+ * check alone, before any of its items is looked at.
+ */
+function capped(checks: readonly Check[], value: unknown, run: Run): boolean {
+  if (!Array.isArray(value)) return false;
   for (const check of checks) {
-    if (check.when ? !check.when(value) : stopped) continue;
+    if (check.cap === undefined) {
+      if (check.when) continue; // a minimum: still a length check, the leading run goes on
+      return false;
+    }
+    if (value.length > check.cap) {
+      const from = run.issues.length;
+      check.check(value, run);
+      mark(check, run, from);
+      run.aborts[from] = Abort.HALTS;
+      return true;
+    }
+  }
+  return false;
+}
+
+/** A check's own message on the issues it just reported. */
+function mark(check: Check, run: Run, from: number): void {
+  if (check.message === undefined) return;
+  for (let i = from; i < run.issues.length; i++) run.issues[i]!.message = check.message;
+}
+
+/** The checks after the step, as zod runs them: skipped after a wrong type, but for length checks. */
+function runChecks(checks: readonly Check[], value: unknown, run: Run, start: number): void {
+  let stopped = aborted(run, start);
+  for (const check of checks) {
+    if (check.when) {
+      if (aborted(run, start, Abort.HALTS) || !check.when(value)) continue;
+    } else if (stopped) continue;
     const from = run.issues.length;
     check.check(value, run);
-    if (check.message !== undefined) {
-      for (let i = from; i < run.issues.length; i++) run.issues[i]!.message = check.message;
-    }
+    mark(check, run, from);
     if (!stopped) stopped = aborted(run, from);
   }
 }
@@ -151,10 +211,4 @@ export function runAt(schema: Validator, key: PropertyKey, value: unknown, run: 
   const output = schema.run(value, run);
   run.path.pop();
   return output;
-}
-
-/** Forget the issues recorded since `from` (an optional key left out). */
-export function dropIssues(run: Run, from: number): void {
-  run.issues.length = from;
-  run.aborts.length = from;
 }

@@ -48,9 +48,14 @@ export function printEnum(schema: Schema, location: SchemaLocation): Leaf {
     throw schemaError(CodegenErrorCode.NOT_PRINTABLE, location, 'an enum without values');
   }
   const plain = entries.every(([key, value]) => key === value);
+  // A numeric TypeScript enum's object maps values back to names (`{ 1: 'Low', Low: 1 }`): zod
+  // leaves those out of the values, and so does the printed object, or its type would take the
+  // names as values too.
+  const numbers = entries.map(([, value]) => value).filter((value) => typeof value === 'number');
+  const members = entries.filter(([key]) => !numbers.includes(Number(key)));
   const zod = plain
     ? `z.enum([${entries.map(([, v]) => JSON.stringify(v)).join(', ')}])`
-    : `z.enum({ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${printValue(v)}`).join(', ')} } as const)`;
+    : `z.enum({ ${members.map(([k, v]) => `${JSON.stringify(k)}: ${printValue(v)}`).join(', ')} } as const)`;
   return { zod, output: valuesType(schema) };
 }
 

@@ -16,6 +16,8 @@ Options:
       --title <text>        info.title of the OpenAPI document
       --api-version <text>  info.version of the OpenAPI document
       --openapi-version <v> 3.2 (default) or 3.1, for tools that do not read 3.2 yet
+      --validators <v>      auto (default): ssekit's plain validators when they cover every
+                            schema (no zod in a browser bundle), zod/mini otherwise; zod: zod/mini
       --check               write nothing; exit 1 when a file is stale
       --watch               regenerate whenever the contract or a file it imports changes
   -h, --help                show this help
@@ -68,6 +70,10 @@ export function parseCommand(argv: readonly string[]): Command {
   if (values.out === undefined)
     throw usage('Missing --out <file>: where to write the client module');
   if (values.check && values.watch) throw usage('--check and --watch exclude each other');
+  const validators = values.validators;
+  if (validators !== undefined && validators !== 'auto' && validators !== 'zod') {
+    throw usage(`--validators must be auto or zod, not "${validators}"`);
+  }
   const openApiVersion = parseOpenApiVersion(values['openapi-version']);
   if (openApiVersion !== undefined && values.openapi === undefined) {
     throw usage('--openapi-version goes with --openapi <file>');
@@ -87,6 +93,7 @@ export function parseCommand(argv: readonly string[]): Command {
       openapi: values.openapi,
       exportName: values.export,
       openapiOptions,
+      validators,
     },
   };
 }
@@ -104,6 +111,7 @@ function parse(argv: readonly string[]) {
       title: { type: 'string' },
       'api-version': { type: 'string' },
       'openapi-version': { type: 'string' },
+      validators: { type: 'string' },
       check: { type: 'boolean' },
       watch: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

@@ -103,7 +103,7 @@ export const CODEC_SOURCES: Readonly<Record<SsekitCodec, string>> = {
   isoDate: [
     '/** `isoDate()` of `@ssekit/core`: a `Date` in code, an ISO 8601 string on the wire. */',
     'function isoDate() {',
-    '// z.iso.datetime({ offset: true }), with its pattern inlined: a smaller browser bundle.',
+    "// zod's pattern for iso.datetime({ offset: true }), inlined: a smaller browser bundle.",
     `const text = z.stringFormat('datetime', ${ISO_DATETIME_PATTERN});`,
     'const codec = z.codec(text, z.date(), {',
     'decode: (iso: string) => new Date(iso),',

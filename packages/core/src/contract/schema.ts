@@ -28,7 +28,7 @@ export interface StandardIssue {
 /** What validating gives: the value (decoded, or encoded), or the issues. */
 export type StandardResult<T> =
   | { readonly value: T; readonly issues?: undefined }
-  | { readonly issues: readonly StandardIssue[] };
+  | { readonly value?: undefined; readonly issues: readonly StandardIssue[] };
 
 /**
  * A validator of `@ssekit/client/schema`: Standard Schema for decoding (JSON value in, decoded value

@@ -39,7 +39,7 @@ function encodeContext(): ParseContextInternal<$ZodIssue> {
 /** What encoding a value gives: the wire value, or the issues (and zod's error as the cause). */
 export type EncodeResult =
   | { readonly value: unknown; readonly issues?: undefined }
-  | { readonly issues: SseIssue[]; readonly cause?: unknown };
+  | { readonly value?: undefined; readonly issues: SseIssue[]; readonly cause?: unknown };
 
 /**
  * Encode a value with its schema, without throwing: `z.encode` for zod, `~encode` for a plain

@@ -1,7 +1,7 @@
 // Hooks over the client's broadcast subscriptions: the latest value, a bounded list, a callback.
 // Each hook adds one subscription to the client's one connection; none opens a connection of its own.
 import type { SseClient, SubscribeOptions } from '@ssekit/client';
-import type { AnyContract, EventData, EventName } from '@ssekit/core';
+import type { AnyClientContract, EventData, EventName } from '@ssekit/core';
 import { useEffect, useLayoutEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import { createSourceStore, topicKey } from './store.js';
 
@@ -24,7 +24,7 @@ function topicsOf(key: string): SubscribeOptions {
  * return <span>{price?.price ?? '…'}</span>;
  * ```
  */
-export function useEvent<TContract extends AnyContract, TName extends EventName<TContract>>(
+export function useEvent<TContract extends AnyClientContract, TName extends EventName<TContract>>(
   client: SseClient<TContract>,
   name: TName,
   options?: SubscribeOptions,
@@ -48,7 +48,7 @@ export function useEvent<TContract extends AnyContract, TName extends EventName<
  * const trades = useEvents(client, 'trade', { limit: 50 });
  * ```
  */
-export function useEvents<TContract extends AnyContract, TName extends EventName<TContract>>(
+export function useEvents<TContract extends AnyClientContract, TName extends EventName<TContract>>(
   client: SseClient<TContract>,
   name: TName,
   options?: UseEventsOptions,
@@ -84,7 +84,10 @@ export function useEvents<TContract extends AnyContract, TName extends EventName
  * useSubscribe(client, 'price', (p) => chart.current?.push(p.at, p.price), { topic: 'AAPL' });
  * ```
  */
-export function useSubscribe<TContract extends AnyContract, TName extends EventName<TContract>>(
+export function useSubscribe<
+  TContract extends AnyClientContract,
+  TName extends EventName<TContract>,
+>(
   client: SseClient<TContract>,
   name: TName,
   callback: (data: EventData<TContract, TName>) => void,

@@ -1,13 +1,13 @@
 // Hooks over an RPC stream and over the broadcast connection's status.
 // useStream opens one stream per (client, name, input by value) and closes it when the last reader leaves.
 import type { ClientStatus, SseClient } from '@ssekit/client';
-import type { AnyContract, SseError, StreamEvent, StreamInput } from '@ssekit/core';
+import type { AnyClientContract, SseError, StreamEvent, StreamInput } from '@ssekit/core';
 import { useMemo, useSyncExternalStore } from 'react';
 import { createSourceStore, stableJson } from './store.js';
 
 /** What `useStream` returns: the events so far, the stream's status, its error, and whether it ended. */
 export interface StreamState<
-  TContract extends AnyContract,
+  TContract extends AnyClientContract,
   TName extends keyof TContract['streams'] & string,
 > {
   /** Every `{ event, data }` received, in order. */
@@ -29,7 +29,7 @@ export interface StreamState<
  * ```
  */
 export function useStream<
-  TContract extends AnyContract,
+  TContract extends AnyClientContract,
   TName extends keyof TContract['streams'] & string,
 >(
   client: SseClient<TContract>,
@@ -72,7 +72,7 @@ export function useStream<
 }
 
 /** The status of the client's broadcast connection, re-rendered at every change. */
-export function useConnectionStatus<TContract extends AnyContract>(
+export function useConnectionStatus<TContract extends AnyClientContract>(
   client: SseClient<TContract>,
 ): ClientStatus {
   const subscribe = useMemo(() => (listener: () => void) => client.watchStatus(listener), [client]);
