@@ -21,7 +21,7 @@ interface Entry {
 const ENTRIES: readonly Entry[] = [
   {
     name: 'ssekit (generated demo client)',
-    what: 'createClient + zod/mini validation and decoding of 3 events and 1 RPC stream',
+    what: 'createClient + validation and decoding (plain validators) of 3 events and 1 RPC stream',
     source: `export { createClient } from ${JSON.stringify(`${repo}apps/demo/src/web/client.generated.ts`)};`,
   },
   {
@@ -57,7 +57,8 @@ async function measure(entry: Entry) {
       '@ssekit/core': `${repo}packages/core/src/index.ts`,
       '@ssekit/client/schema': `${repo}packages/client/src/schema/index.ts`,
       '@ssekit/client': `${repo}packages/client/src/index.ts`,
-      // The generated module's zod/mini resolves from the demo, as in the demo's own build.
+      // A generated module's zod/mini (printed when plain validators do not cover a contract)
+      // resolves from the demo, as in the demo's own build.
       'zod/mini': fileURLToPath(import.meta.resolve('zod-workspace/mini')),
     },
   });
