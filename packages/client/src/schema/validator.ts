@@ -104,6 +104,7 @@ export class Validator<TOutput = unknown, TInput = TOutput>
     readonly types?: { readonly input: TInput; readonly output: TOutput } | undefined;
   };
 
+  /** @internal The parts below are the constructors' (schema.ts), not an app's. */
   constructor(
     readonly parse: Parse,
     readonly checks: readonly Check[] = [],
@@ -139,7 +140,10 @@ export class Validator<TOutput = unknown, TInput = TOutput>
     return run.issues.length > 0 ? { issues: run.issues } : { value: output };
   }
 
-  /** Run the node as zod's `_zod.run` does: its step, and its checks unless a type error stops them. */
+  /**
+   * @internal Run the node as zod's `_zod.run` does: its step, and its checks unless a type error
+   * stops them.
+   */
   run(value: unknown, run: Run): unknown {
     const { checks } = this;
     if (checks.length === 0 || run.skipChecks) return this.parse(value, run);
