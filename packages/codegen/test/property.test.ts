@@ -117,6 +117,9 @@ function fields(issue: object): object {
   } = issue as {
     [key: string]: unknown;
   };
+  // A union's `errors`: each option's issues, compared the same way.
+  if (Array.isArray(rest.errors))
+    rest.errors = rest.errors.map((list: object[]) => list.map(fields));
   return rest;
 }
 

@@ -1,9 +1,19 @@
 // `@ssekit/client/schema`: plain validators under zod/mini's names, for the subset of zod that a
 // generated client's schemas use when they can do without zod (objects, arrays, strings, numbers,
-// enums, literals, optional and nullable, ssekit's codecs). `ssekit generate` prints the same source
+// enums, literals, unions, optional and nullable, ssekit's codecs). `ssekit generate` prints the same source
 // as for zod/mini and imports this module instead, so a browser bundle carries no zod. Every
 // constructor decodes, encodes and reports issues as its zod/mini namesake (tested against it).
-import { Abort, type Check, issue, type Run, runAt, Validator } from './validator.js';
+import {
+  Abort,
+  aborted,
+  adopt,
+  type Check,
+  issue,
+  type Run,
+  runAt,
+  tryRun,
+  Validator,
+} from './validator.js';
 
 export type { Check, Issue } from './validator.js';
 export { Validator };
@@ -119,11 +129,19 @@ function enumValues(entries: Record<string, unknown>): unknown[] {
 
 function oneOf(values: readonly unknown[]): Validator<any> {
   const set = new Set(values);
-  return new Validator((value, run) => {
-    if (!set.has(value)) issue(run, { code: 'invalid_value', values });
-    return value;
-  });
+  return new Validator(
+    (value, run) => {
+      if (!set.has(value)) issue(run, { code: 'invalid_value', values });
+      return value;
+    },
+    [],
+    { values: set },
+  );
 }
+
+/** A set of values plus one more (`optional` adds `undefined`, `nullable` adds `null`). */
+const plus = (values: ReadonlySet<unknown> | undefined, more: unknown) =>
+  values && new Set([...values, more]);
 
 /** One value, or one of several: `z.literal('x')`, `z.literal([1, 2])`. */
 export function literal<const T extends string | number | boolean | null | undefined>(
@@ -136,22 +154,20 @@ export function literal<const T extends string | number | boolean | null | undef
 export function optional<T extends AnySchema>(
   inner: T,
 ): Validator<OutputOf<T> | undefined, InputOf<T> | undefined> {
-  return new Validator(
-    (value, run) => (value === undefined ? value : inner.run(value, run)),
-    [],
-    true,
-  );
+  return new Validator((value, run) => (value === undefined ? value : inner.run(value, run)), [], {
+    optional: true,
+    values: plus(inner.traits.values, undefined),
+  });
 }
 
 /** A value or `null`. */
 export function nullable<T extends AnySchema>(
   inner: T,
 ): Validator<OutputOf<T> | null, InputOf<T> | null> {
-  return new Validator(
-    (value, run) => (value === null ? value : inner.run(value, run)),
-    [],
-    inner.optional,
-  );
+  return new Validator((value, run) => (value === null ? value : inner.run(value, run)), [], {
+    optional: inner.optional,
+    values: plus(inner.traits.values, null),
+  });
 }
 
 /** An array of `element`s. */
@@ -167,10 +183,13 @@ export function array<T extends AnySchema>(element: T): Validator<OutputOf<T>[],
       return output;
     },
     [],
-    false,
-    true,
+    { sized: true },
   );
 }
+
+/** An object as zod takes one: not `null`, not an array. */
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 type ObjectOutput<S extends Shape> = { -readonly [K in keyof S]: OutputOf<S[K]> };
 type ObjectInput<S extends Shape> = { -readonly [K in keyof S]: InputOf<S[K]> };
@@ -183,50 +202,149 @@ function objectOf<S extends Shape>(
   unknownKeys: 'strip' | 'strict' | 'loose',
 ): Validator<ObjectOutput<S>, ObjectInput<S>> {
   const keys = Object.keys(shape);
-  return new Validator((value, run) => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      issue(run, { code: 'invalid_type', expected: 'object' });
-      return value;
-    }
-    const input = value as Record<string, unknown>;
-    const output: Record<string, unknown> = {};
-    for (const key of keys) {
-      const schema = shape[key]!;
-      const present = key in input;
-      // A key that may be missing and is missing: nothing to check, nothing in the output.
-      if (schema.optional && !present) continue;
-      const from = run.issues.length;
-      const result = runAt(schema, key, input[key], run);
-      if (!present) {
-        // A missing key that a schema took for `undefined` (`z.unknown()`) is still missing.
-        if (run.issues.length === from) {
-          run.path.push(key);
-          issue(run, { code: 'invalid_type', expected: 'nonoptional' });
-          run.path.pop();
+  const props = new Map<string, ReadonlySet<unknown>>();
+  for (const key of keys) {
+    const values = shape[key]!.traits.values;
+    if (values) props.set(key, values);
+  }
+  return new Validator(
+    (value, run) => {
+      if (!isObject(value)) {
+        issue(run, { code: 'invalid_type', expected: 'object' });
+        return value;
+      }
+      const input = value;
+      const output: Record<string, unknown> = {};
+      for (const key of keys) {
+        const schema = shape[key]!;
+        const present = key in input;
+        // A key that may be missing and is missing: nothing to check, nothing in the output.
+        if (schema.optional && !present) continue;
+        const from = run.issues.length;
+        const result = runAt(schema, key, input[key], run);
+        if (!present) {
+          // A missing key that a schema took for `undefined` (`z.unknown()`) is still missing.
+          if (run.issues.length === from) {
+            run.path.push(key);
+            issue(run, { code: 'invalid_type', expected: 'nonoptional' });
+            run.path.pop();
+          }
+          continue;
         }
-        continue;
+        // `__proto__` is never copied onto the output: it would set the output's prototype.
+        if (key !== '__proto__') output[key] = result;
       }
-      // `__proto__` is never copied onto the output: it would set the output's prototype.
-      if (key !== '__proto__') output[key] = result;
-    }
-    if (unknownKeys !== 'strip') {
-      const unrecognized: string[] = [];
-      for (const key in input) {
-        if (Object.hasOwn(shape, key)) continue;
-        if (unknownKeys === 'strict') unrecognized.push(key);
-        else if (key !== '__proto__') output[key] = input[key];
+      if (unknownKeys !== 'strip') {
+        const unrecognized: string[] = [];
+        for (const key in input) {
+          if (Object.hasOwn(shape, key)) continue;
+          if (unknownKeys === 'strict') unrecognized.push(key);
+          else if (key !== '__proto__') output[key] = input[key];
+        }
+        if (unrecognized.length > 0) {
+          issue(run, { code: 'unrecognized_keys', keys: unrecognized }, Abort.GOES_ON);
+        }
       }
-      if (unrecognized.length > 0) {
-        issue(run, { code: 'unrecognized_keys', keys: unrecognized }, Abort.GOES_ON);
-      }
-    }
-    return output;
-  });
+      return output;
+    },
+    [],
+    { props },
+  );
 }
 
 export const object = <S extends Shape>(shape: S) => objectOf(shape, 'strip');
 export const strictObject = <S extends Shape>(shape: S) => objectOf(shape, 'strict');
 export const looseObject = <S extends Shape>(shape: S) => objectOf(shape, 'loose');
+
+/**
+ * The first option that accepts the value. When none does: the issues of the one option whose
+ * failure was not about types, if only one is such (a right shape that failed a check), else
+ * `invalid_union` with every option's issues as `errors`.
+ */
+export function union<const T extends readonly AnySchema[]>(
+  options: T,
+): Validator<OutputOf<T[number]>, InputOf<T[number]>> {
+  const all = options.map((option) => option.traits.values);
+  return new Validator(
+    (value, run) => {
+      if (options.length === 1) return options[0]!.run(value, run);
+      const tried: { part: Run; output: unknown }[] = [];
+      for (const option of options) {
+        const part = tryRun(run);
+        const output = option.run(value, part);
+        if (part.issues.length === 0) return output;
+        tried.push({ part, output });
+      }
+      const open = tried.filter(({ part }) => !aborted(part, 0));
+      if (open.length === 1) {
+        adopt(run, open[0]!.part);
+        return open[0]!.output;
+      }
+      issue(run, { code: 'invalid_union', errors: tried.map(({ part }) => part.issues) });
+      return value;
+    },
+    [],
+    {
+      optional: options.some((option) => option.optional),
+      values: all.every(Boolean) ? new Set(all.flatMap((values) => [...values!])) : undefined,
+    },
+  );
+}
+
+/**
+ * Objects told apart by one key: the option whose `discriminator` takes the value's, else
+ * `invalid_union` at that key with the values it may take. Encoding tries the options in turn
+ * (a codec's tag differs between the two sides), as zod does.
+ */
+export function discriminatedUnion<const T extends readonly AnySchema[]>(
+  discriminator: string,
+  options: T,
+): Validator<OutputOf<T[number]>, InputOf<T[number]>> {
+  const byTag = new Map<unknown, AnySchema | null>();
+  const props = new Map<string, Set<unknown>>();
+  for (const [i, option] of options.entries()) {
+    const tags = option.traits.props?.get(discriminator);
+    if (!tags || tags.size === 0)
+      throw new Error(`Invalid discriminated union option at index "${i}"`);
+    for (const tag of tags) {
+      if (!byTag.has(tag)) byTag.set(tag, option);
+      else if (tag === undefined)
+        byTag.set(tag, null); // claimed twice: no option's own
+      else throw new Error(`Duplicate discriminator value "${String(tag)}"`);
+    }
+    for (const [key, values] of option.traits.props!) {
+      const merged = props.get(key) ?? new Set();
+      for (const value of values) merged.add(value);
+      props.set(key, merged);
+    }
+  }
+  const tags = [...byTag.keys()].filter((tag) => byTag.get(tag) !== null);
+  const anyOption = union(options);
+  return new Validator(
+    (value, run) => {
+      if (!isObject(value)) {
+        issue(run, { code: 'invalid_type', expected: 'object' });
+        return value;
+      }
+      const tag = value[discriminator];
+      const option = byTag.get(tag);
+      if (option && (tag !== undefined || !run.encode)) return option.run(value, run);
+      if (run.encode) return anyOption.parse(value, run);
+      run.path.push(discriminator);
+      issue(run, {
+        code: 'invalid_union',
+        errors: [],
+        note: 'No matching discriminator',
+        discriminator,
+        options: tags,
+      });
+      run.path.pop();
+      return value;
+    },
+    [],
+    { optional: anyOption.optional, props },
+  );
+}
 
 /** A schema that refers to itself, through a getter (printed for recursive schemas). */
 export function lazy<T extends AnySchema>(getter: () => T): T {
@@ -260,7 +378,7 @@ export function codec<A extends AnySchema, B extends AnySchema>(
       return second.run(transform(middle), run);
     },
     [],
-    from.optional,
+    { optional: from.optional, values: from.traits.values },
   );
 }
 
@@ -405,7 +523,8 @@ export const multipleOf = (divisor: number, message?: string): Check => ({
   check(value: number, run) {
     const ratio = value / divisor;
     const off = Math.abs(ratio - Math.round(ratio));
-    if (off >= 4 * Number.EPSILON * Math.max(Math.abs(ratio), 1)) {
+    // Not `>=`: a quotient past the largest double is Infinity, `off` NaN, and that is no multiple.
+    if (!(off < 4 * Number.EPSILON * Math.max(Math.abs(ratio), 1))) {
       issue(run, { code: 'not_multiple_of', origin: 'number', divisor }, Abort.GOES_ON);
     }
   },

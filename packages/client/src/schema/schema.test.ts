@@ -62,6 +62,15 @@ describe('plain validators, against zod/mini', () => {
     }
   });
 
+  it('take multiples as zod 4.6 does, at the edges of the doubles too (seed 142235566)', () => {
+    const step = both((z) => z.number().check(z.multipleOf(0.25)));
+    const cents = both((z) => z.number().check(z.multipleOf(0.07)));
+    for (const value of [-4.49423283715579e307, Number.MAX_VALUE, 0.75, 0.3, 2.03, 1e-320, -0]) {
+      decodes(step, value);
+      decodes(cents, value);
+    }
+  });
+
   it('check lengths on anything with a length, and cap arrays before their items', () => {
     const string = both((z) => z.string().check(z.minLength(2), z.maxLength(3)));
     const array = both((z) => z.array(z.int()).check(z.minLength(1), z.maxLength(2)));

@@ -47,6 +47,31 @@ export interface Check {
   readonly cap?: number;
 }
 
+/** What a node tells the nodes around it, as zod's `_zod` fields of the same names. */
+export interface Traits {
+  /** `optin`/`optout`: the key may be missing, on the wire and in code. */
+  readonly optional?: boolean;
+  /** An array: a length check it leads with bounds the work (zod's size cap). */
+  readonly sized?: boolean;
+  /** `values`: the only values it accepts (literals, enums), for a discriminated union's tags. */
+  readonly values?: ReadonlySet<unknown> | undefined;
+  /** `propValues`: per key of an object, the only values that key takes. */
+  readonly props?: ReadonlyMap<string, ReadonlySet<unknown>> | undefined;
+}
+
+/** A fresh run for a part tried on its own (a union's option): its own issues, paths from it. */
+export function tryRun(run: Run): Run {
+  return { issues: [], aborts: [], path: [], encode: run.encode, skipChecks: run.skipChecks };
+}
+
+/** Take a tried part's issues into a run, their paths under the run's current path. */
+export function adopt(run: Run, part: Run): void {
+  for (const found of part.issues) {
+    run.issues.push({ ...found, path: [...run.path, ...found.path] });
+  }
+  run.aborts.push(...part.aborts);
+}
+
 /** Record an issue at the current path. */
 export function issue(
   run: Run,
@@ -84,7 +109,7 @@ function messageOf(fields: { readonly code: string; readonly [field: string]: an
 }
 
 /** Whether an issue since `from` stops checks (`at` = STOPS) or halts them (`at` = HALTS). */
-const aborted = (run: Run, from: number, at: Abort = Abort.STOPS) => {
+export const aborted = (run: Run, from: number, at: Abort = Abort.STOPS) => {
   for (let i = from; i < run.aborts.length; i++) if (run.aborts[i]! >= at) return true;
   return false;
 };
@@ -104,14 +129,11 @@ export class Validator<TOutput = unknown, TInput = TOutput>
     readonly types?: { readonly input: TInput; readonly output: TOutput } | undefined;
   };
 
-  /** @internal The parts below are the constructors' (schema.ts), not an app's. */
+  /** @internal The parts below are the constructors' (index.ts), not an app's. */
   constructor(
     readonly parse: Parse,
     readonly checks: readonly Check[] = [],
-    /** zod's `optin`/`optout`: the key may be missing, on the wire and in code. */
-    readonly optional = false,
-    /** An array: a length check it leads with bounds the work (zod's size cap). */
-    readonly sized = false,
+    readonly traits: Traits = {},
   ) {
     this['~standard'] = {
       version: 1,
@@ -120,18 +142,18 @@ export class Validator<TOutput = unknown, TInput = TOutput>
     };
   }
 
+  /** @internal zod's `optin`/`optout`: the key may be missing, on the wire and in code. */
+  get optional(): boolean {
+    return this.traits.optional === true;
+  }
+
   '~encode'(value: unknown): StandardResult<TInput> {
     return this.result(value, true) as StandardResult<TInput>;
   }
 
   /** The same schema with more checks (`z.minLength(1)`, `z.gt(0)`, `z.regex(…)`). */
   check(...checks: Check[]): this {
-    return new Validator(
-      this.parse,
-      [...this.checks, ...checks],
-      this.optional,
-      this.sized,
-    ) as this;
+    return new Validator(this.parse, [...this.checks, ...checks], this.traits) as this;
   }
 
   private result(value: unknown, encode: boolean): StandardResult<unknown> {
@@ -160,7 +182,7 @@ export class Validator<TOutput = unknown, TInput = TOutput>
       runChecks(checks, value, run, from);
       return this.parse(value, run);
     }
-    if (this.sized && capped(checks, value, run)) return value;
+    if (this.traits.sized && capped(checks, value, run)) return value;
     const output = this.parse(value, run);
     runChecks(checks, output, run, from);
     return output;
