@@ -170,6 +170,40 @@ describe('decodeData', () => {
     expect(result.error).toBeInstanceOf(SseValidationError);
     expect(result.error.issues?.map((issue) => issue.path)).toEqual([['at']]);
   });
+
+  it.each([
+    ['an async refinement', z.string().refine(async () => true)],
+    [
+      'a transform that throws',
+      z.string().transform(() => {
+        throw new Error('boom');
+      }),
+    ],
+  ])('refuses %s with VALIDATION_FAILED, without throwing or awaiting', (_name, schema) => {
+    const result = decodeData(schema, '"a"', 'e');
+    expect(result.status).toBe('error');
+    if (result.status !== 'error') return;
+    expect(result.error.code).toBe('VALIDATION_FAILED');
+    expect(result.error.issues?.[0]?.message).toMatch(/did not decode synchronously/);
+  });
+
+  it('decodes with any Standard Schema, and names its issues even without a code', () => {
+    const schema = {
+      '~standard': {
+        version: 1 as const,
+        vendor: 'test',
+        validate: (value: unknown) =>
+          value === 1
+            ? { value: 'one' }
+            : { issues: [{ message: 'not one', path: [{ key: 'a' }, 0] }] },
+      },
+      '~encode': (value: unknown) => ({ value }),
+    };
+    expect(decodeData(schema, '1', 'e')).toEqual({ status: 'ok', value: 'one' });
+    const result = decodeData(schema, '2', 'e');
+    if (result.status !== 'error') throw new Error('expected an error');
+    expect(result.error.issues).toEqual([{ code: 'custom', path: ['a', 0], message: 'not one' }]);
+  });
 });
 
 describe('toSseIssues', () => {

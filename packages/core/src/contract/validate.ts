@@ -80,7 +80,7 @@ const ASYNC_ISSUE: SseIssue = {
   code: 'custom',
   path: [],
   message:
-    'The schema validates asynchronously (an async refinement or transform): events are decoded synchronously',
+    'The schema did not decode synchronously: an async refinement or transform, or one that threw',
 };
 
 /** The result of decoding one event's data: a union tagged by `status`. */
@@ -115,7 +115,9 @@ export function decodeData<T = unknown>(
   if (!schema) return { status: 'ok', value: parsed as T };
   const result = schema['~standard'].validate(parsed);
   if (result instanceof Promise) {
-    result.catch(() => {}); // settled by nobody: an async schema is refused, not awaited
+    // zod's `validate` answers with a promise for an async schema, and also when its synchronous
+    // parse threw (a transform that throws): refused either way, never awaited.
+    result.catch(() => {});
     return { status: 'error', error: new SseValidationError(event, [ASYNC_ISSUE]) };
   }
   if (result.issues) {
