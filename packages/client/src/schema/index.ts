@@ -1,8 +1,8 @@
 // `@ssekit/client/schema`: plain validators under zod/mini's names, for the subset of zod that a
 // generated client's schemas use when they can do without zod (objects, arrays, strings, numbers,
-// enums, literals, unions, optional and nullable, ssekit's codecs). `ssekit generate` prints the same source
-// as for zod/mini and imports this module instead, so a browser bundle carries no zod. Every
-// constructor decodes, encodes and reports issues as its zod/mini namesake (tested against it).
+// enums, literals, unions, optional and nullable, ssekit's codecs). `ssekit generate` prints the
+// same source as for zod/mini and imports this module instead, so a browser bundle carries no zod.
+// Every constructor decodes, encodes and reports issues as its zod 4.6 namesake (tested against it).
 import {
   Abort,
   aborted,
