@@ -1,6 +1,7 @@
 /**
  * `pnpm bench` — every contender through every scenario, one server process at a time, and the
- * report: BENCHMARKS.md at the repository root (full plan) or results/quick.md (`--quick`).
+ * report: BENCHMARKS.md at the repository root (full plan) or results/quick.md (`--quick`), the
+ * sections other scripts wrote there kept.
  *
  * Options: `--quick`, `--only=ssekit,batched`, `--bursts=1000x1000,10000x100`,
  * `--scenarios=burst,steady,stream,connections,predicate,resume`,
@@ -8,13 +9,14 @@
  * Exits 1 when a contender delivered a wrong number of events (or out of order), crashed, or
  * refused connections; an unavailable contender or an overloaded one is reported, not a failure.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { environment } from './report/environment.js';
 import { ms, percent, us } from './report/format.js';
 import { renderMarkdown } from './report/markdown.js';
+import { keepOtherSections } from './report/sections.js';
 import { buildHarness } from './runner/build.js';
 import { CONTENDERS } from './runner/contenders.js';
 import { LoadMonitor } from './runner/load-monitor.js';
@@ -253,7 +255,8 @@ async function main(): Promise<Results> {
 /**
  * Write the report and the raw figures. During the run (`pending` names the scenarios still to
  * come) the report is rewritten after each scenario, marked incomplete: a run stopped by a
- * deadline still leaves what it measured.
+ * deadline still leaves what it measured. The sections of the file that other scripts wrote
+ * (adapters, client sizes, Redis) stay where they were (`keepOtherSections`).
  */
 function write(results: Results, pending: readonly string[] | undefined): void {
   const command = `pnpm bench${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
@@ -271,7 +274,8 @@ function write(results: Results, pending: readonly string[] | undefined): void {
     ...(pending === undefined ? {} : { pending }),
   });
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, markdown);
+  const previous = existsSync(out) ? readFileSync(out, 'utf8') : undefined;
+  writeFileSync(out, keepOtherSections(previous, markdown));
   mkdirSync(`${BENCH_DIR}/results`, { recursive: true });
   writeFileSync(`${BENCH_DIR}/results/${plan.mode}.json`, `${JSON.stringify(results, null, 2)}\n`);
 }

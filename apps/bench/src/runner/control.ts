@@ -1,6 +1,7 @@
 /** The runner's side of the servers' control endpoints (see `servers/harness.ts`). */
 import http from 'node:http';
 import { sleep } from '../shared/clock.js';
+import type { HeapReport } from '../shared/heap.js';
 
 export interface ServerRun {
   kind: 'burst' | 'steady';
@@ -71,6 +72,9 @@ export interface ServerPeak {
   startHeapUsed: number;
 }
 
+const snapshotParam = (file: string | undefined) =>
+  file === undefined ? '' : `&snapshot=${encodeURIComponent(file)}`;
+
 export const control = {
   /** Destroy every socket of the server but the control request's; answers how many. */
   cut: (port: number) => call<{ cut: number }>(port, 'POST', '/control/cut'),
@@ -78,6 +82,15 @@ export const control = {
     call<{ rss: number; heapUsed: number }>(port, 'POST', '/control/peak'),
   peakStop: (port: number) => call<ServerPeak>(port, 'GET', '/control/peak'),
   stats: (port: number) => call<ServerStats>(port, 'GET', '/control/stats'),
+  /** Start the heap probe (full GCs first, and a heap snapshot when `snapshot` names a file). */
+  heapStart: (port: number, options: { intervalBytes: number; snapshot?: string | undefined }) =>
+    call<object>(
+      port,
+      'POST',
+      `/control/heap?interval=${options.intervalBytes}${snapshotParam(options.snapshot)}`,
+    ),
+  heapStop: (port: number, snapshot?: string) =>
+    call<HeapReport>(port, 'GET', `/control/heap?${snapshotParam(snapshot)}`),
   memory: (port: number) => call<ServerMemory>(port, 'GET', '/control/memory'),
   burst: (port: number, count: number, batch: number) =>
     call<ServerRun>(port, 'POST', `/control/burst?count=${count}&batch=${batch}`),

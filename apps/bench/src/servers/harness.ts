@@ -11,11 +11,14 @@
  * - `POST /control/cut`                         destroy every socket but this request's (resume storm)
  * - `POST /control/peak`                        start sampling RSS and heap every 20 ms
  * - `GET  /control/peak`                        the peaks since, and stop sampling
+ * - `POST /control/heap?interval=B&snapshot=F`  start the heap probe (`shared/heap.ts`)
+ * - `GET  /control/heap?snapshot=F`             what was allocated and kept since, and stop it
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import v8 from 'node:v8';
 import { cpuMs, now } from '../shared/clock.js';
+import { startHeapProbe, stopHeapProbe } from '../shared/heap.js';
 import { maxOpenFiles } from '../shared/limits.js';
 import type { ServerHello } from '../shared/protocol.js';
 import { makePrice, type PriceEvent, type PriceMode } from '../shared/workload.js';
@@ -205,6 +208,21 @@ function control(contender: Contender, req: http.IncomingMessage, res: http.Serv
       json(res, 200, { rss, heapUsed, startRss, startHeapUsed });
       break;
     }
+    case 'POST /control/heap':
+      startHeapProbe({
+        snapshot: url.searchParams.get('snapshot') ?? undefined,
+        intervalBytes: url.searchParams.has('interval') ? num('interval') : 4096,
+      }).then(
+        () => json(res, 200, {}),
+        (error: Error) => json(res, 500, { error: error.message }),
+      );
+      break;
+    case 'GET /control/heap':
+      stopHeapProbe({ snapshot: url.searchParams.get('snapshot') ?? undefined }).then(
+        (report) => json(res, 200, report),
+        (error: Error) => json(res, 500, { error: error.message }),
+      );
+      break;
     case 'GET /control/memory':
       memory().then(
         (usage) => json(res, 200, { ...usage, subscribers: contender.subscribers() }),

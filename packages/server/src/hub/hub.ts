@@ -57,6 +57,11 @@ function sameBytes(a: Uint8Array, b: Uint8Array, length: number): boolean {
 
 const NO_KINDS = { kinds: [], kindOf: new Uint16Array(0) };
 
+/** One event as SSE text. */
+function frameOf(event: BrokerEvent): string {
+  return encodeEvent({ id: event.id, event: event.event, topic: event.topic, data: event.data });
+}
+
 /** `admits` for one connection, a throwing predicate reported as a `PredicateError`. */
 function passes(conn: SseConnection, event: BrokerEvent): boolean {
   try {
@@ -79,8 +84,11 @@ export class Hub {
   /** Live connections written one by one: with a predicate, or still skipping what they replayed. */
   readonly #singles = new Set<SseConnection>();
   readonly #replaying = new Set<SseConnection>();
-  // Frames are built once per event per process and shared by every connection and replay; kept
-  // beside the broker's events, never written into them (the broker and tRPC share those objects).
+  // A live event's frame is built once per tick (`flush`) and shared by every connection of that
+  // tick, then dropped: the log outlives it, and a frame kept per logged event (a tree of a dozen
+  // strings) doubled what each event retains (issue 18). Replays build frames from the log and keep
+  // them here, so that a storm of resumes over one gap encodes each event once. Beside the broker's
+  // events, never written into them (the broker and tRPC share those objects).
   readonly #frames = new WeakMap<BrokerEvent, string>();
   #pending: BrokerEvent[] = [];
   /** The id of the last event flushed (at start, the broker's head if it can tell at once). */
@@ -197,8 +205,12 @@ export class Hub {
     this.#pending = [];
     this.#flushedUpTo = events[events.length - 1]!.id;
     const now = Date.now();
+    // This tick's frames, for every connection of it; a replay may have built one already.
     const frames: string[] = new Array(events.length);
-    for (let i = 0; i < events.length; i++) frames[i] = this.#frameOf(events[i]!);
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      frames[i] = this.#frames.get(event) ?? frameOf(event);
+    }
     let written = 0;
 
     for (const conn of this.#replaying) conn.cursor?.admit(events);
@@ -271,8 +283,7 @@ export class Hub {
         let found = key === '' ? EMPTY : shared.get(key);
         if (found === undefined) {
           let text = '';
-          for (let i = 0; i < count; i++)
-            if (bits[i] === PASSED) text += this.#frameOf(admitted[i]!);
+          for (let i = 0; i < count; i++) if (bits[i] === PASSED) text += frames[offset + i];
           found = Buffer.from(text);
           shared.set(key, found);
         }
@@ -299,15 +310,11 @@ export class Hub {
     this.#timers.length = 0;
   }
 
-  #frameOf(event: BrokerEvent): string {
+  /** The frame of a replayed event, kept for the next replay of it. */
+  #replayFrame(event: BrokerEvent): string {
     let frame = this.#frames.get(event);
     if (frame === undefined) {
-      frame = encodeEvent({
-        id: event.id,
-        event: event.event,
-        topic: event.topic,
-        data: event.data,
-      });
+      frame = frameOf(event);
       this.#frames.set(event, frame);
     }
     return frame;
@@ -321,7 +328,7 @@ export class Hub {
       case 'events': {
         this.#options.stats.replayed += step.events.length;
         let text = '';
-        for (const event of step.events) if (passes(conn, event)) text += this.#frameOf(event);
+        for (const event of step.events) if (passes(conn, event)) text += this.#replayFrame(event);
         return text;
       }
     }
@@ -337,7 +344,7 @@ export class Hub {
     let text = '';
     for (const event of step.events) {
       if (!passes(conn, event)) continue;
-      text += this.#frameOf(event);
+      text += this.#replayFrame(event);
       if (text.length < REPLAY_HIGH_WATER_BYTES) continue;
       this.#write(conn, text);
       text = '';
