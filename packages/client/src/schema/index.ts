@@ -9,6 +9,7 @@ import {
   adopt,
   type Check,
   issue,
+  lazyTraits,
   type Run,
   runAt,
   tryRun,
@@ -202,11 +203,14 @@ function objectOf<S extends Shape>(
   unknownKeys: 'strip' | 'strict' | 'loose',
 ): Validator<ObjectOutput<S>, ObjectInput<S>> {
   const keys = Object.keys(shape);
-  const props = new Map<string, ReadonlySet<unknown>>();
-  for (const key of keys) {
-    const values = shape[key]!.traits.values;
-    if (values) props.set(key, values);
-  }
+  const traits = lazyTraits(() => {
+    const props = new Map<string, ReadonlySet<unknown>>();
+    for (const key of keys) {
+      const values = shape[key]!.traits.values;
+      if (values) props.set(key, values);
+    }
+    return { props };
+  });
   return new Validator(
     (value, run) => {
       if (!isObject(value)) {
@@ -248,7 +252,7 @@ function objectOf<S extends Shape>(
       return output;
     },
     [],
-    { props },
+    traits,
   );
 }
 
@@ -264,7 +268,6 @@ export const looseObject = <S extends Shape>(shape: S) => objectOf(shape, 'loose
 export function union<const T extends readonly AnySchema[]>(
   options: T,
 ): Validator<OutputOf<T[number]>, InputOf<T[number]>> {
-  const all = options.map((option) => option.traits.values);
   return new Validator(
     (value, run) => {
       if (options.length === 1) return options[0]!.run(value, run);
@@ -284,10 +287,13 @@ export function union<const T extends readonly AnySchema[]>(
       return value;
     },
     [],
-    {
-      optional: options.some((option) => option.optional),
-      values: all.every(Boolean) ? new Set(all.flatMap((values) => [...values!])) : undefined,
-    },
+    lazyTraits(() => {
+      const all = options.map((option) => option.traits.values);
+      return {
+        optional: options.some((option) => option.optional),
+        values: all.every(Boolean) ? new Set(all.flatMap((values) => [...values!])) : undefined,
+      };
+    }),
   );
 }
 
@@ -300,12 +306,49 @@ export function discriminatedUnion<const T extends readonly AnySchema[]>(
   discriminator: string,
   options: T,
 ): Validator<OutputOf<T[number]>, InputOf<T[number]>> {
+  const anyOption = union(options);
+  // Worked out on first use, as zod does: an option may be a recursive schema not yet declared.
+  let table: { byTag: Map<unknown, AnySchema | null>; props: Map<string, Set<unknown>> };
+  const tableOf = () => {
+    table ??= tagTable(discriminator, options);
+    return table;
+  };
+  return new Validator(
+    (value, run) => {
+      if (!isObject(value)) {
+        issue(run, { code: 'invalid_type', expected: 'object' });
+        return value;
+      }
+      const { byTag } = tableOf();
+      const tag = value[discriminator];
+      const option = byTag.get(tag);
+      if (option && (tag !== undefined || !run.encode)) return option.run(value, run);
+      if (run.encode) return anyOption.parse(value, run);
+      run.path.push(discriminator);
+      issue(run, {
+        code: 'invalid_union',
+        errors: [],
+        note: 'No matching discriminator',
+        discriminator,
+        options: [...byTag.keys()].filter((key) => byTag.get(key) !== null),
+      });
+      run.path.pop();
+      return value;
+    },
+    [],
+    lazyTraits(() => ({ optional: anyOption.optional, props: tableOf().props })),
+  );
+}
+
+/** Which option each tag value picks (`null`: claimed twice), and every option's key values. */
+function tagTable(discriminator: string, options: readonly AnySchema[]) {
   const byTag = new Map<unknown, AnySchema | null>();
   const props = new Map<string, Set<unknown>>();
   for (const [i, option] of options.entries()) {
     const tags = option.traits.props?.get(discriminator);
-    if (!tags || tags.size === 0)
+    if (!tags || tags.size === 0) {
       throw new Error(`Invalid discriminated union option at index "${i}"`);
+    }
     for (const tag of tags) {
       if (!byTag.has(tag)) byTag.set(tag, option);
       else if (tag === undefined)
@@ -318,41 +361,21 @@ export function discriminatedUnion<const T extends readonly AnySchema[]>(
       props.set(key, merged);
     }
   }
-  const tags = [...byTag.keys()].filter((tag) => byTag.get(tag) !== null);
-  const anyOption = union(options);
-  return new Validator(
-    (value, run) => {
-      if (!isObject(value)) {
-        issue(run, { code: 'invalid_type', expected: 'object' });
-        return value;
-      }
-      const tag = value[discriminator];
-      const option = byTag.get(tag);
-      if (option && (tag !== undefined || !run.encode)) return option.run(value, run);
-      if (run.encode) return anyOption.parse(value, run);
-      run.path.push(discriminator);
-      issue(run, {
-        code: 'invalid_union',
-        errors: [],
-        note: 'No matching discriminator',
-        discriminator,
-        options: tags,
-      });
-      run.path.pop();
-      return value;
-    },
-    [],
-    { optional: anyOption.optional, props },
-  );
+  return { byTag, props };
 }
 
 /** A schema that refers to itself, through a getter (printed for recursive schemas). */
 export function lazy<T extends AnySchema>(getter: () => T): T {
   let inner: T | undefined;
-  return new Validator((value, run: Run) => {
+  const resolve = (): T => {
     inner ??= getter();
-    return inner.run(value, run);
-  }) as T;
+    return inner;
+  };
+  return new Validator(
+    (value, run: Run) => resolve().run(value, run),
+    [],
+    lazyTraits(() => resolve().traits),
+  ) as T;
 }
 
 /**

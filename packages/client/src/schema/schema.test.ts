@@ -139,6 +139,26 @@ describe('plain validators, against zod/mini', () => {
     }
   });
 
+  it('take a recursive schema as a discriminated union option, resolved on first use', () => {
+    const schemas = both((z) => {
+      const branch: plain.Schema<any> = z.lazy(() =>
+        z.object({ kind: z.literal('branch'), children: z.array(branch).check(z.maxLength(2)) }),
+      );
+      return z.discriminatedUnion('kind', [
+        branch,
+        z.object({ kind: z.literal('leaf'), n: z.int() }),
+      ]);
+    });
+    const values = [
+      { kind: 'leaf', n: 1 },
+      { kind: 'branch', children: [{ kind: 'leaf', n: 2 }] },
+      { kind: 'branch', children: [{ kind: 'x' }] },
+      { kind: 'branch', children: [1, 2, 3] },
+      { kind: 'tree' },
+    ];
+    for (const value of values) decodes(schemas, value);
+  });
+
   it('give a check its own message, and a message to every issue', () => {
     const schema = plain.object({
       digits: plain.string().check(plain.regex(/^\d+$/, 'digits only')),

@@ -59,6 +59,32 @@ export interface Traits {
   readonly props?: ReadonlyMap<string, ReadonlySet<unknown>> | undefined;
 }
 
+/**
+ * Traits worked out on first read: a recursive schema's (`lazy`), and those of the schemas built
+ * from it, cannot be read while the module that declares them is still running.
+ */
+export function lazyTraits(compute: () => Traits): Traits {
+  let traits: Traits | undefined;
+  const get = (): Traits => {
+    traits ??= compute();
+    return traits;
+  };
+  return {
+    get optional() {
+      return get().optional;
+    },
+    get sized() {
+      return get().sized;
+    },
+    get values() {
+      return get().values;
+    },
+    get props() {
+      return get().props;
+    },
+  };
+}
+
 /** A fresh run for a part tried on its own (a union's option): its own issues, paths from it. */
 export function tryRun(run: Run): Run {
   return { issues: [], aborts: [], path: [], encode: run.encode, skipChecks: run.skipChecks };
