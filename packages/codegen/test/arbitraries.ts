@@ -133,8 +133,13 @@ export function fromJsonSchema(
       return fc.tuple(fc.tuple(...prefix), rest).map(([head, tail]) => [...head, ...tail]);
     }
     case 'object': {
-      const properties = (s.properties ?? {}) as Record<string, unknown>;
       const required = new Set(Array.isArray(s.required) ? (s.required as string[]) : []);
+      // Past the depth, optional keys are left out: a schema recursive through one ends there.
+      const properties = Object.fromEntries(
+        Object.entries((s.properties ?? {}) as Record<string, unknown>).filter(
+          ([key]) => depth < MAX_REF_DEPTH || required.has(key),
+        ),
+      );
       const known = fc.record(
         Object.fromEntries(
           Object.entries(properties).map(([k, v]) => [k, fromJsonSchema(v, root, depth)]),

@@ -10,7 +10,7 @@ import { REPO_DIR, SOURCES } from './utils.js';
 const DEMO_CLIENT = join(REPO_DIR, 'apps', 'demo', 'src', 'web', 'client.generated.ts');
 
 /**
- * DESIGN.md's budget, 15 KB (KB = 1024 bytes, as in BENCHMARKS.md). Measured 13 253 bytes on
+ * DESIGN.md's budget, 15 KB (KB = 1024 bytes, as in BENCHMARKS.md). Measured 13 290 bytes on
  * 2026-11-29, since the demo's module validates with the plain validators of `@ssekit/client/schema`
  * (16 555 with zod/mini's schemas, 17 348 before issue 17's size work). What is left of zod is
  * zod core's `safeEncode` (about 1.6 KB), which the client keeps for contracts of zod schemas.

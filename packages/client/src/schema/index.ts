@@ -155,20 +155,22 @@ export function literal<const T extends string | number | boolean | null | undef
 export function optional<T extends AnySchema>(
   inner: T,
 ): Validator<OutputOf<T> | undefined, InputOf<T> | undefined> {
-  return new Validator((value, run) => (value === undefined ? value : inner.run(value, run)), [], {
-    optional: true,
-    values: plus(inner.traits.values, undefined),
-  });
+  return new Validator(
+    (value, run) => (value === undefined ? value : inner.run(value, run)),
+    [],
+    lazyTraits(() => ({ optional: true, values: plus(inner.traits.values, undefined) })),
+  );
 }
 
 /** A value or `null`. */
 export function nullable<T extends AnySchema>(
   inner: T,
 ): Validator<OutputOf<T> | null, InputOf<T> | null> {
-  return new Validator((value, run) => (value === null ? value : inner.run(value, run)), [], {
-    optional: inner.optional,
-    values: plus(inner.traits.values, null),
-  });
+  return new Validator(
+    (value, run) => (value === null ? value : inner.run(value, run)),
+    [],
+    lazyTraits(() => ({ optional: inner.optional, values: plus(inner.traits.values, null) })),
+  );
 }
 
 /** An array of `element`s. */
@@ -401,7 +403,7 @@ export function codec<A extends AnySchema, B extends AnySchema>(
       return second.run(transform(middle), run);
     },
     [],
-    { optional: from.optional, values: from.traits.values },
+    lazyTraits(() => ({ optional: from.optional, values: from.traits.values })),
   );
 }
 

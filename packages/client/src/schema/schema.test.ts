@@ -139,6 +139,38 @@ describe('plain validators, against zod/mini', () => {
     }
   });
 
+  it('take schemas recursive through optional and nullable, alone and in pairs', () => {
+    const list = both((z) => {
+      const node: plain.Schema<any> = z.lazy(() =>
+        z.object({ v: z.int(), next: z.optional(node), prev: z.nullable(node) }),
+      );
+      return node;
+    });
+    const pair = both((z) => {
+      const a: plain.Schema<any> = z.lazy(() =>
+        z.object({ kind: z.literal('a'), b: z.optional(b) }),
+      );
+      const b: plain.Schema<any> = z.lazy(() =>
+        z.object({ kind: z.literal('b'), a: z.optional(a) }),
+      );
+      return z.discriminatedUnion('kind', [a, b]);
+    });
+    for (const value of [
+      { v: 1, prev: null, next: { v: 2, prev: null } },
+      { v: 1, prev: { v: 0, prev: null }, next: { v: 'x', prev: null } },
+      { v: 1 },
+    ]) {
+      decodes(list, value);
+    }
+    for (const value of [
+      { kind: 'a', b: { kind: 'b', a: { kind: 'a' } } },
+      { kind: 'b', a: 1 },
+      {},
+    ]) {
+      decodes(pair, value);
+    }
+  });
+
   it('take a recursive schema as a discriminated union option, resolved on first use', () => {
     const schemas = both((z) => {
       const branch: plain.Schema<any> = z.lazy(() =>

@@ -59,14 +59,25 @@ export interface Traits {
   readonly props?: ReadonlyMap<string, ReadonlySet<unknown>> | undefined;
 }
 
+const NO_TRAITS: Traits = {};
+
 /**
  * Traits worked out on first read: a recursive schema's (`lazy`), and those of the schemas built
  * from it, cannot be read while the module that declares them is still running.
  */
 export function lazyTraits(compute: () => Traits): Traits {
   let traits: Traits | undefined;
+  let computing = false;
   const get = (): Traits => {
-    traits ??= compute();
+    if (traits) return traits;
+    // Asked again while being worked out (a schema inside itself): nothing known, as zod answers.
+    if (computing) return NO_TRAITS;
+    computing = true;
+    try {
+      traits = compute();
+    } finally {
+      computing = false;
+    }
     return traits;
   };
   return {
