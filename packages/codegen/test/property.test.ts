@@ -5,6 +5,7 @@ import {
   type Schema,
   type StandardResult,
 } from '@ssekit/core';
+import { comparableIssue } from '@ssekit/test-kit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -105,24 +106,6 @@ describe.each([
   },
 );
 
-/** An issue without what differs by design: the message (zod/mini has no locale), the input, zod's internals. */
-function fields(issue: object): object {
-  const {
-    message: _m,
-    input: _i,
-    inst: _s,
-    continue: _c,
-    note: _n,
-    ...rest
-  } = issue as {
-    [key: string]: unknown;
-  };
-  // A union's `errors`: each option's issues, compared the same way.
-  if (Array.isArray(rest.errors))
-    rest.errors = rest.errors.map((list: object[]) => list.map(fields));
-  return rest;
-}
-
 /**
  * The plain validators against zod/mini printed from the same contract: the same verdict, the same
  * decoded value, the same issues (code, path and every field of the code, in order) and the same
@@ -132,7 +115,9 @@ function agreeWithZod(zodMini: z.core.$ZodType, own: Schema, payload: unknown): 
   const a = zodMini['~standard'].validate(payload) as StandardResult<unknown>;
   const b = own['~standard'].validate(payload) as StandardResult<unknown>;
   if (a.issues) {
-    expect(b.issues?.map(fields), JSON.stringify(payload)).toEqual(a.issues.map(fields));
+    expect(b.issues?.map(comparableIssue), JSON.stringify(payload)).toEqual(
+      a.issues.map(comparableIssue),
+    );
     for (const issue of b.issues ?? []) expect(issue.message).toMatch(/\S/);
     return;
   }

@@ -2,6 +2,7 @@
 // same schema built from both namespaces (they share zod/mini's names), the same verdicts. The
 // property run over generated payloads is codegen's (packages/codegen/test/property.test.ts).
 import { encodeValue } from '@ssekit/core';
+import { comparableIssue } from '@ssekit/test-kit';
 import { describe, expect, it } from 'vitest';
 import * as zod from 'zod/mini';
 import * as plain from './index.js';
@@ -16,24 +17,10 @@ function both(build: (z: Namespace) => plain.Schema<any, any>) {
   };
 }
 
-/** An issue without what differs by design: the message, the input, zod's internals. */
-function fields(issue: object): object {
-  const {
-    message: _m,
-    input: _i,
-    inst: _s,
-    continue: _c,
-    note: _n,
-    schema: _h,
-    ...rest
-  } = issue as Record<string, unknown>;
-  return rest;
-}
-
 function decodes(schemas: ReturnType<typeof both>, value: unknown) {
   const a = schemas.zod['~standard'].validate(value) as { value?: unknown; issues?: object[] };
   const b = schemas.own['~standard'].validate(value) as { value?: unknown; issues?: object[] };
-  expect(b.issues?.map(fields)).toEqual(a.issues?.map(fields));
+  expect(b.issues?.map(comparableIssue)).toEqual(a.issues?.map(comparableIssue));
   expect(b.value).toEqual(a.value);
   return b;
 }
@@ -41,7 +28,7 @@ function decodes(schemas: ReturnType<typeof both>, value: unknown) {
 function encodes(schemas: ReturnType<typeof both>, value: unknown) {
   const a = encodeValue(schemas.zod, value);
   const b = encodeValue(schemas.own, value);
-  expect(b.issues?.map(fields)).toEqual(a.issues?.map(fields));
+  expect(b.issues?.map(comparableIssue)).toEqual(a.issues?.map(comparableIssue));
   expect(b.value).toEqual(a.value);
   return b;
 }

@@ -1,5 +1,6 @@
 // The plain validator: one schema node (a parse step and its checks) run the way zod runs it, in
-// both directions, with zod's issues. index.ts builds nodes under zod/mini's names.
+// both directions, with zod's issues. index.ts and checks.ts build nodes and checks under zod/mini's
+// names.
 import type { PlainSchema, StandardResult } from '@ssekit/core';
 
 /** An issue as zod reports it: `code`, `path`, `message`, and the fields of its code. */
