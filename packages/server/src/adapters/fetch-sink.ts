@@ -101,16 +101,17 @@ export function createFetchSink(signal: AbortSignal | undefined): FetchSink {
       return closed;
     },
     write(chunk) {
-      if (closed || ending) return;
+      if (closed || ending) return false;
       const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
-      if (bytes.byteLength === 0) return;
+      if (bytes.byteLength === 0) return true;
       if (wanted) {
         wanted = false;
         controller.enqueue(bytes);
-        return;
+        return true;
       }
       queue.push(bytes);
       queued += bytes.byteLength;
+      return true;
     },
     drained(highWaterBytes) {
       if (closed || queued <= highWaterBytes) return Promise.resolve();

@@ -33,6 +33,18 @@ export function startNodeSink(res: NodeResponse): SseSink {
   response.on('error', ignore);
   // The head is out: the writer can tell whether the body may go straight on the socket.
   const body = bodyWriter(response);
+  // Whether writes still go out, kept here rather than read from the response on every write: the
+  // fan-out writes every connection every tick, and under express each read of the response's state
+  // walks a prototype chain V8 cannot cache (see body-writer.ts), about a microsecond a write with
+  // the cache misses of 1 000 connections. It turns false before any byte could follow the body's
+  // end: on `end` and `destroy` here, on an `end` from elsewhere ('prefinish' comes from inside
+  // `res.end`, before it returns, whenever the body went out on the socket), and on 'close'.
+  let open = !state.destroyed && !response.writableEnded;
+  const shut = (): void => {
+    open = false;
+  };
+  response.once('prefinish', shut);
+  response.once('close', shut);
   return {
     get bufferedBytes() {
       return body.bufferedBytes;
@@ -41,22 +53,24 @@ export function startNodeSink(res: NodeResponse): SseSink {
       return body.holdsMoreThan(limit);
     },
     get writable() {
-      return !state.destroyed && !response.writableEnded;
+      return open && !state.destroyed && !response.writableEnded;
     },
     get closed() {
       return state.destroyed || state.closed;
     },
     write(chunk) {
-      if (!state.destroyed && !response.writableEnded) body.write(chunk);
+      return open && body.write(chunk);
     },
     drained(highWaterBytes) {
       if (state.destroyed) return Promise.resolve();
       return body.drained(highWaterBytes);
     },
     end() {
+      open = false;
       response.end();
     },
     destroy() {
+      open = false;
       response.destroy();
     },
     onClose(listener) {

@@ -7,8 +7,11 @@ import process from 'node:process';
 
 /** The body of one started response: what the hub and RPC streams write through. */
 export interface BodyWriter {
-  /** Write one chunk (a `Buffer` may be shared by many responses: it is framed once for all). */
-  write(chunk: string | Uint8Array): void;
+  /**
+   * Write one chunk (a `Buffer` may be shared by many responses: it is framed once for all).
+   * Returns false, writing nothing, when the response has ended or was destroyed.
+   */
+  write(chunk: string | Uint8Array): boolean;
   /** Bytes accepted by `write` but not yet handed to the kernel. */
   readonly bufferedBytes: number;
   /**
@@ -98,10 +101,17 @@ class Body implements BodyWriter {
       typeof target.writableNeedDrain === 'boolean' ? target.writableHighWaterMark : Infinity;
   }
 
-  write(chunk: string | Uint8Array): void {
-    if (!this.#frame) this.#target.write(chunk);
-    // An empty chunk would end the body.
-    else if (chunk.length > 0) this.#target.write(frameChunk(chunk));
+  write(chunk: string | Uint8Array): boolean {
+    if (this.#frame) {
+      // An empty chunk would end the body.
+      if (chunk.length > 0) this.#target.write(frameChunk(chunk));
+      return true;
+    }
+    // `res.write` after the end or a destroy would emit an error: the caller's own state may not
+    // know yet (HTTP/2's response has no 'prefinish'), the response does.
+    if (this.#res.destroyed || this.#res.writableEnded) return false;
+    this.#target.write(chunk);
+    return true;
   }
 
   get bufferedBytes(): number {

@@ -72,8 +72,7 @@ export class SseConnection {
 
   /** Write one chunk. Returns the bytes written (0 when the connection is gone). */
   write(chunk: string | Uint8Array, now: number = Date.now()): number {
-    if (!this.writable) return 0;
-    this.sink.write(chunk);
+    if (this.state.type === 'closed' || !this.sink.write(chunk)) return 0;
     this.lastWriteAt = now;
     return typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
   }

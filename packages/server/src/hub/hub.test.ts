@@ -30,8 +30,10 @@ class MemorySink implements SseSink {
   holdsMoreThan(limit: number): boolean {
     return this.bufferedBytes > limit;
   }
-  write(chunk: string | Uint8Array): void {
-    if (!this.closed) this.chunks.push(chunk);
+  write(chunk: string | Uint8Array): boolean {
+    if (this.closed) return false;
+    this.chunks.push(chunk);
+    return true;
   }
   drained(): Promise<void> {
     return Promise.resolve();

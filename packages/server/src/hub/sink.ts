@@ -23,8 +23,11 @@ export interface SseSink {
   readonly writable: boolean;
   /** True once the stream is closed, by either side. */
   readonly closed: boolean;
-  /** Queue one chunk. Ignored once not `writable`. */
-  write(chunk: string | Uint8Array): void;
+  /**
+   * Queue one chunk. Returns false, and queues nothing, once not `writable`: the fan-out asks this
+   * once per connection per tick, so a sink answers it without a second look at its state.
+   */
+  write(chunk: string | Uint8Array): boolean;
   /** Resolves once at most `highWaterBytes` are unsent, or the stream is closed. */
   drained(highWaterBytes: number): Promise<void>;
   /** End gracefully: what was written is still delivered, then the stream closes. */
