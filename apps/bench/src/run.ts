@@ -5,7 +5,8 @@
  *
  * Options: `--quick`, `--only=ssekit,batched`, `--bursts=1000x1000,10000x100`,
  * `--scenarios=burst,steady,stream,connections,predicate,resume`,
- * `--loadgens=N` (load generator processes, default 1), `--out=FILE`.
+ * `--loadgens=N` (load generator processes, default 1), `--out=FILE`, `--warm-up` (an unmeasured
+ * fifth of each burst first, on the same clients).
  * Exits 1 when a contender delivered a wrong number of events (or out of order), crashed, or
  * refused connections; an unavailable contender or an overloaded one is reported, not a failure.
  */
@@ -53,13 +54,13 @@ const quick = process.argv.includes('--quick');
 /** `--bursts=1000x1000,10000x100`: only these burst sizes (clients x events) of the plan. */
 const burstSizes = option('bursts')?.split(',');
 const basePlan = quick ? QUICK : FULL;
-const plan =
-  burstSizes === undefined
-    ? basePlan
-    : {
-        ...basePlan,
-        bursts: basePlan.bursts.filter((b) => burstSizes.includes(`${b.clients}x${b.events}`)),
-      };
+const plan = {
+  ...basePlan,
+  ...(burstSizes === undefined
+    ? {}
+    : { bursts: basePlan.bursts.filter((b) => burstSizes.includes(`${b.clients}x${b.events}`)) }),
+  warmUp: process.argv.includes('--warm-up'),
+};
 const only = option('only')?.split(',');
 const contenders = CONTENDERS.filter((c) => only === undefined || only.includes(c.id));
 const scenarios = option('scenarios')?.split(',') ?? [...SCENARIOS];

@@ -45,3 +45,30 @@ test('pnpm bench --quick runs every contender and writes a report', () => {
     expect(report).toContain(contender);
   }
 }, 420_000);
+
+test('--warm-up: every burst, the predicate ones too, first takes an unmeasured fifth on the same clients', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'ssekit-bench-')), 'warm.md');
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/run.ts',
+      '--quick',
+      '--warm-up',
+      '--only=batched,ssekit',
+      '--scenarios=burst,predicate',
+      `--out=${out}`,
+    ],
+    { cwd: BENCH_DIR, encoding: 'utf8', timeout: 200_000 },
+  );
+  if (run.status !== 0) console.error(run.stdout, run.stderr);
+  // The runner exits 1 when a client got one event too many or too few, or out of order: the
+  // warm-up's events must not leak into the measured count, and the sequence must go on across.
+  expect(run.status).toBe(0);
+  const report = readFileSync(out, 'utf8');
+  expect(report).toContain('--warm-up');
+  expect(report).toContain('## Predicate fan-out');
+  expect(report).not.toContain('**Incomplete**');
+  expect(run.stdout).not.toMatch(/warm-up:/);
+}, 220_000);

@@ -55,6 +55,11 @@ export interface Plan {
   readonly graceMs: number;
   /** Pause before a memory reading, so that the server is idle. */
   readonly settleMs: number;
+  /**
+   * `--warm-up`: every burst repetition first sends a fifth of its events to the same clients,
+   * unmeasured (see `warmUpEvents`). Off by default: the figures on record are cold.
+   */
+  readonly warmUp?: boolean;
 }
 
 export const FULL: Plan = {

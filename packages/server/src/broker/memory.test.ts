@@ -1,6 +1,6 @@
 // The in-memory broker's log against a model of its retention: the newest `maxEvents`, none older
-// than `maxAgeMs`; every id's answer (events since it, too-old, malformed) over appends, time and
-// compactions of the log's array.
+// than `maxAgeMs`; every id's answer (events since it, too-old, malformed) over appends, time, and
+// the ring's growth, wrap-around and trimming by age.
 import { createRandom } from '@ssekit/test-kit';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryBroker } from './memory.js';

@@ -19,12 +19,6 @@ export interface MemoryBrokerOptions {
   epoch?: string;
 }
 
-interface LogEntry {
-  readonly event: BrokerEvent;
-  readonly seq: number;
-  readonly at: number;
-}
-
 /**
  * The embedded default broker: one process, a bounded replay log in memory, ids `<epoch>-<seq>`.
  * A restarted process gets a new epoch, so clients that resume with an old id get `ssekit.reset`.
@@ -38,9 +32,15 @@ export class MemoryBroker implements Broker<string> {
   readonly epoch: string;
   readonly #maxEvents: number;
   readonly #maxAgeMs: number | null;
-  // A queue as an array plus a head index: shift() on a large array is O(n).
-  #log: LogEntry[] = [];
-  #head = 0;
+  readonly #idPrefix: string;
+  // The log is a ring: `#count` events from slot `#start` on, the newest with seq `#seq`, and their
+  // append times unboxed beside them. It grows by doubling up to `maxEvents` slots and is then
+  // overwritten in place: no entry object, no boxed time, no copy of the array once full, so an
+  // event kept costs the collector its own objects only (see apps/bench/README.md, issue 18).
+  #events: (BrokerEvent | undefined)[] = [];
+  #times = new Float64Array(0);
+  #start = 0;
+  #count = 0;
   #seq = 0;
   readonly #listeners = new Set<(events: readonly BrokerEvent[]) => void>();
 
@@ -48,16 +48,17 @@ export class MemoryBroker implements Broker<string> {
     this.epoch = options.epoch ?? createEpoch();
     // Checked once here, so that append can build ids by concatenation on the hot path.
     formatEventId(this.epoch, 0);
+    this.#idPrefix = `${this.epoch}-`;
     this.#maxEvents = Math.max(0, options.maxEvents ?? 10_000);
     this.#maxAgeMs = options.maxAgeMs === undefined ? 300_000 : options.maxAgeMs;
   }
 
   append(entry: BrokerEntry): string {
     this.#seq += 1;
-    const id = `${this.epoch}-${this.#seq}`;
+    const id = this.#idPrefix + this.#seq;
     const event: BrokerEvent = { id, event: entry.event, topic: entry.topic, data: entry.data };
     const now = Date.now();
-    if (this.#maxEvents > 0) this.#log.push({ event, seq: this.#seq, at: now });
+    if (this.#maxEvents > 0) this.#keep(event, now);
     this.#trim(now);
     const batch = [event];
     for (const listener of this.#listeners) listener(batch);
@@ -72,15 +73,16 @@ export class MemoryBroker implements Broker<string> {
     if (parsed.epoch !== this.epoch) return { type: 'reset', reason: 'unknown-epoch', lastId };
     // An id from the future of this epoch was not issued by this log.
     if (parsed.seq > this.#seq) return { type: 'reset', reason: 'malformed', lastId };
-    const first = this.#log[this.#head];
-    const firstSeq = first ? first.seq : this.#seq + 1;
+    const firstSeq = this.#seq - this.#count + 1;
     if (parsed.seq < firstSeq - 1) return { type: 'reset', reason: 'too-old', lastId };
-    const start = this.#head + (parsed.seq - firstSeq + 1);
+    // Events after `parsed.seq`: the kept ones from this offset on.
+    const from = parsed.seq - firstSeq + 1;
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
-    const end = Math.min(this.#log.length, start + limit);
+    const to = Math.min(this.#count, from + limit);
+    const capacity = this.#events.length;
     const events: BrokerEvent[] = [];
-    for (let i = start; i < end; i++) events.push(this.#log[i]!.event);
-    return { type: 'events', events, more: end < this.#log.length };
+    for (let i = from; i < to; i++) events.push(this.#events[(this.#start + i) % capacity]!);
+    return { type: 'events', events, more: to < this.#count };
   }
 
   lastId(): string {
@@ -115,29 +117,60 @@ export class MemoryBroker implements Broker<string> {
 
   /** Events currently kept for replay. */
   get size(): number {
-    return this.#log.length - this.#head;
+    return this.#count;
   }
 
   async close(): Promise<void> {
     this.#listeners.clear();
-    this.#log = [];
-    this.#head = 0;
+    this.#events = [];
+    this.#times = new Float64Array(0);
+    this.#start = 0;
+    this.#count = 0;
   }
 
+  /** Keep `event` as the newest: in a free slot, else (at `maxEvents`) in the oldest one's. */
+  #keep(event: BrokerEvent, now: number): void {
+    let capacity = this.#events.length;
+    if (this.#count === this.#maxEvents) {
+      this.#events[this.#start] = event;
+      this.#times[this.#start] = now;
+      this.#start = (this.#start + 1) % capacity;
+      return;
+    }
+    if (this.#count === capacity) capacity = this.#grow();
+    const slot = (this.#start + this.#count) % capacity;
+    this.#events[slot] = event;
+    this.#times[slot] = now;
+    this.#count += 1;
+  }
+
+  /** Double the ring (at most to `maxEvents` slots), its events in order from slot 0. */
+  #grow(): number {
+    const old = this.#events;
+    const capacity = Math.min(this.#maxEvents, Math.max(16, old.length * 2));
+    const events: (BrokerEvent | undefined)[] = new Array(capacity).fill(undefined);
+    const times = new Float64Array(capacity);
+    for (let i = 0; i < this.#count; i++) {
+      const from = (this.#start + i) % old.length;
+      events[i] = old[from];
+      times[i] = this.#times[from]!;
+    }
+    this.#events = events;
+    this.#times = times;
+    this.#start = 0;
+    return capacity;
+  }
+
+  /** Drop the events older than `maxAgeMs` (the count bound holds by construction). */
   #trim(now: number): void {
-    let head = this.#head;
-    const log = this.#log;
-    while (log.length - head > this.#maxEvents) head++;
-    if (this.#maxAgeMs !== null) {
-      const oldest = now - this.#maxAgeMs;
-      while (head < log.length && log[head]!.at < oldest) head++;
+    if (this.#maxAgeMs === null || this.#count === 0) return;
+    const oldest = now - this.#maxAgeMs;
+    const capacity = this.#events.length;
+    while (this.#count > 0 && this.#times[this.#start]! < oldest) {
+      this.#events[this.#start] = undefined;
+      this.#start = (this.#start + 1) % capacity;
+      this.#count -= 1;
     }
-    // Compact once the dead prefix is as long as the live part: amortised O(1) per event.
-    if (head > 1024 && head * 2 > log.length) {
-      this.#log = log.slice(head);
-      head = 0;
-    }
-    this.#head = head;
   }
 }
 
