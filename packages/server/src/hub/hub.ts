@@ -5,6 +5,7 @@ import { Buffer } from 'node:buffer';
 import { setImmediate } from 'node:timers';
 import { encodeComment, encodeEvent, encodeResetEvent } from '@ssekit/core';
 import type { Broker, BrokerEvent, ResetReason } from '../broker/types.js';
+import { sharedChunk } from '../http/body-writer.js';
 import { type CursorStep, ReplayCursor } from '../resume/cursor.js';
 import type { ErrorContext } from '../types.js';
 import type { SseConnection } from './connection.js';
@@ -225,7 +226,7 @@ export class Hub {
         if (matchesFilter(first.filter, event.event, event.topic)) text += frames[i];
       }
       if (text === '') continue;
-      const chunk = Buffer.from(text);
+      const chunk = sharedChunk(text);
       for (const conn of group) written += this.#write(conn, chunk, now);
     }
 
@@ -284,7 +285,7 @@ export class Hub {
         if (found === undefined) {
           let text = '';
           for (let i = 0; i < count; i++) if (bits[i] === PASSED) text += frames[offset + i];
-          found = Buffer.from(text);
+          found = sharedChunk(text);
           shared.set(key, found);
         }
         chunk = found;
