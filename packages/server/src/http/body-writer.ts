@@ -9,7 +9,9 @@ import process from 'node:process';
 export interface BodyWriter {
   /**
    * Write one chunk (a `Buffer` may be shared by many responses: it is framed once for all).
-   * Returns false, writing nothing, when the response has ended or was destroyed.
+   * Through `res.write`, returns false, writing nothing, once the response ended or was destroyed.
+   * On the socket path it does not look (that read is what the socket path saves): its caller must
+   * stop at the response's end, as the Node sink does with its own note.
    */
   write(chunk: string | Uint8Array): boolean;
   /** Bytes accepted by `write` but not yet handed to the kernel. */
