@@ -49,7 +49,8 @@ export function runBurst(
       if (warm > 0) {
         // Not measured: the same connections take a fifth of the burst first, so that what is
         // measured is the server's steady state, not its JIT compiling the path and its heap growing.
-        await ctx.pool.arm(filtered ? (warm * filtered.perClient) / plan.events : warm, read);
+        const warmPerClient = filtered ? (warm * filtered.perClient) / plan.events : warm;
+        await ctx.pool.arm(warmPerClient, read);
         await control.burst(hello.port, warm, plan.batch);
         const warmed = await collectUntilDone(ctx, hello.port, {
           deadlineMs: ctx.plan.repDeadlineMs,
@@ -59,7 +60,7 @@ export function runBurst(
           return {
             contender: contender.id,
             status: 'failed',
-            note: `warm-up: ${warmed.outcome}, ${warmed.orderErrors} order errors (${warmed.firstOrderError ?? 'none'}), ${warmed.exact} of ${warmed.clients} clients got all ${warm}`,
+            note: `warm-up: ${warmed.outcome}, ${warmed.orderErrors} order errors (${warmed.firstOrderError ?? 'none'}), ${warmed.exact} of ${warmed.clients} clients got all ${warmPerClient}`,
           };
         }
       }
