@@ -23,13 +23,14 @@ import { CONTENDERS } from './runner/contenders.js';
 import { LoadMonitor } from './runner/load-monitor.js';
 import { LoadgenPool } from './runner/loadgens.js';
 import { FULL, QUICK } from './runner/plan.js';
-import type {
-  BurstCell,
-  Cell,
-  Results,
-  ResumeCell,
-  SteadyCell,
-  StreamCell,
+import {
+  type BurstCell,
+  type Cell,
+  emptyResults,
+  type Results,
+  type ResumeCell,
+  type SteadyCell,
+  type StreamCell,
 } from './runner/results.js';
 import { inRounds, mergeSteady } from './runner/rounds.js';
 import { markUnavailable } from './runner/with-server.js';
@@ -111,14 +112,7 @@ async function main(): Promise<Results> {
   }
   pool = new LoadgenPool(loadgens);
   const ctx: ScenarioContext = { pool, plan, log };
-  const results: Results = {
-    bursts: [],
-    steady: [],
-    connections: [],
-    stream: [],
-    predicate: [],
-    resume: [],
-  };
+  const results = emptyResults();
   const neededFiles =
     Math.ceil(Math.max(plan.connections.count, ...plan.bursts.map((b) => b.clients)) / pool.size) +
     64;

@@ -10,7 +10,7 @@ import { renderMarkdown } from '../src/report/markdown.js';
 import { keepOtherSections, runnerKind, splitSections } from '../src/report/sections.js';
 import { CONTENDERS } from '../src/runner/contenders.js';
 import { FULL } from '../src/runner/plan.js';
-import type { BurstCell, Results } from '../src/runner/results.js';
+import { type BurstCell, emptyResults, type Results } from '../src/runner/results.js';
 
 /** A condensed copy of BENCHMARKS.md at 36c7ab2: every section, its first lines. */
 const BEFORE = readFileSync(new URL('./fixtures/benchmarks-before.md', import.meta.url), 'utf8');
@@ -43,14 +43,7 @@ const burst = (contender: string, rate: number): BurstCell => ({
   cpuPerEventUs: [0.3, 0.3, 0.3],
 });
 const contenders = CONTENDERS.filter((c) => c.id === 'batched' || c.id === 'ssekit');
-const empty: Results = {
-  bursts: [],
-  steady: [],
-  connections: [],
-  stream: [],
-  predicate: [],
-  resume: [],
-};
+const empty: Results = emptyResults();
 
 /** What `pnpm bench --only=batched,ssekit --scenarios=burst --bursts=…` renders. */
 function burstReport(headlineRate: number): string {

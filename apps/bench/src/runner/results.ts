@@ -117,6 +117,11 @@ export interface Results {
   readonly resume: ResumeCell[];
 }
 
+/** Results with nothing measured yet: what a run fills, scenario by scenario. */
+export function emptyResults(): Results {
+  return { bursts: [], steady: [], connections: [], stream: [], predicate: [], resume: [] };
+}
+
 export function median(values: readonly number[]): number | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);

@@ -43,25 +43,33 @@ const framed = new WeakMap<Uint8Array, Buffer>();
  * 100 events to 100 clients copied 12 KB twice, and each fresh 12 KB buffer costs `malloc` its pages).
  */
 export function sharedChunk(text: string): Buffer {
-  const size = Buffer.byteLength(text);
-  const head = `${size.toString(16)}\r\n`;
-  const whole = Buffer.allocUnsafe(head.length + size + 2);
-  whole.write(head, 0, 'latin1');
-  whole.write(text, head.length, 'utf8');
-  whole[head.length + size] = 13;
-  whole[head.length + size + 1] = 10;
-  const bytes = whole.subarray(head.length, head.length + size);
+  const { whole, start, size } = frameText(text);
+  const bytes = whole.subarray(start, start + size);
   framed.set(bytes, whole);
   return bytes;
 }
 
+/** The size line that opens a chunk of `size` bytes (CRLF closes it). */
+function sizeLine(size: number): string {
+  return `${size.toString(16)}\r\n`;
+}
+
+/** `text` framed as one chunk in one allocation; its bytes are `size` long from `start`. */
+function frameText(text: string): { whole: Buffer; start: number; size: number } {
+  const size = Buffer.byteLength(text);
+  const head = sizeLine(size);
+  const whole = Buffer.allocUnsafe(head.length + size + 2);
+  whole.write(head, 0, 'latin1');
+  whole.write(text, head.length, 'utf8');
+  CRLF.copy(whole, head.length + size);
+  return { whole, start: head.length, size };
+}
+
 function frameChunk(chunk: string | Uint8Array): Buffer {
-  if (typeof chunk === 'string') {
-    return Buffer.from(`${Buffer.byteLength(chunk).toString(16)}\r\n${chunk}\r\n`);
-  }
+  if (typeof chunk === 'string') return frameText(chunk).whole;
   let frame = framed.get(chunk);
   if (frame === undefined) {
-    frame = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`, 'latin1'), chunk, CRLF]);
+    frame = Buffer.concat([Buffer.from(sizeLine(chunk.length), 'latin1'), chunk, CRLF]);
     framed.set(chunk, frame);
   }
   return frame;
