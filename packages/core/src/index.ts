@@ -1,6 +1,7 @@
 // @ssekit/core's public API, the half that @ssekit/server, @ssekit/client, the other packages and
 // generated clients share: contracts and codecs, the publish rule, the SSE wire format, SseError.
 export { bigintString } from './codecs/bigint-string.js';
+export { codecOf, type SsekitCodec } from './codecs/codec-of.js';
 export { CODEC_META_KEY, isoDate } from './codecs/iso-date.js';
 export {
   type ClientEventSchemas,

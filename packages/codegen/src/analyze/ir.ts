@@ -1,5 +1,6 @@
 // The intermediate tree of the analyze stage: what a zod schema becomes, nodes and named
 // declarations, which print/ turns into TypeScript types and zod/mini source.
+import type { SsekitCodec } from '@ssekit/core';
 import type { TsType } from './ts-type.js';
 
 /**
@@ -55,7 +56,7 @@ export type SchemaNode = NodeBase &
     | { readonly kind: 'ref'; readonly target: Declaration }
   );
 
-export type SsekitCodec = 'isoDate' | 'bigintString';
+export type { SsekitCodec };
 
 export type Wrapper = 'optional' | 'exactOptional' | 'nullable' | 'nonoptional' | 'readonly';
 

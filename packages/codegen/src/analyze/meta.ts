@@ -2,11 +2,10 @@
 // (`isoDate()`, `bigintString()`), from zod's global registry.
 import { CODEC_META_KEY } from '@ssekit/core';
 import { z } from 'zod';
-import type { NodeMeta, SsekitCodec } from './ir.js';
+import type { NodeMeta } from './ir.js';
 import { printValue } from './values.js';
 
 type Schema = z.core.$ZodType;
-type Def = Record<string, unknown>;
 
 const registryEntry = (schema: Schema) =>
   z.globalRegistry.get(schema) as Record<string, unknown> | undefined;
@@ -43,19 +42,4 @@ export function mergeMeta(
   if (!inner) return outer;
   const extra = new Map([...inner.extra, ...outer.extra]);
   return { description: outer.description ?? inner.description, extra: [...extra] };
-}
-
-/**
- * ssekit's codecs carry a meta marker (`CODEC_META_KEY`); the pipe's shape is checked too, so that a
- * stray marker on some other pipe is not trusted.
- */
-export function codecOf(schema: Schema): SsekitCodec | undefined {
-  const def = schema._zod.def as unknown as Def;
-  if (def.type !== 'pipe' || typeof def.transform !== 'function') return undefined;
-  const marker = registryEntry(schema)?.[CODEC_META_KEY];
-  const from = (def.in as Schema)._zod.def.type;
-  const to = (def.out as Schema)._zod.def.type;
-  if (marker === 'isoDate' && from === 'string' && to === 'date') return 'isoDate';
-  if (marker === 'bigintString' && from === 'string' && to === 'bigint') return 'bigintString';
-  return undefined;
 }

@@ -1,6 +1,6 @@
 // The analyze stage's walk over one zod schema: objects, arrays, unions, recursion and the leaves,
 // into the intermediate tree (ir.ts), refusing what cannot travel in JSON or be printed.
-import { pascalCase } from '@ssekit/core';
+import { codecOf, pascalCase } from '@ssekit/core';
 import type { z } from 'zod';
 import { CodegenErrorCode, type SchemaLocation, schemaError } from '../errors.js';
 import type { Declaration, SchemaNode } from './ir.js';
@@ -12,7 +12,7 @@ import {
   templateText,
   templateType,
 } from './leaves.js';
-import { codecOf, mergeMeta, metaId, readMeta } from './meta.js';
+import { mergeMeta, metaId, readMeta } from './meta.js';
 import type { DeclarationNames, NameRegistry } from './names.js';
 import { printLengthCheck, printNumberSchema, printString, rejectChecks } from './primitives.js';
 import { raw, type TsType } from './ts-type.js';

@@ -4,6 +4,7 @@
 // bundles no zod for it; zod/v4/core, not zod, for encoding: never all of classic zod in a browser.
 import { type $ZodIssue, type ParseContextInternal, safeEncode } from 'zod/v4/core';
 import { SseError, SseErrorCode, type SseIssue, SseValidationError } from '../errors.js';
+import { type FastEncoder, fastEncoder } from './fast-encode.js';
 import { isPlainSchema, type Schema, type StandardIssue } from './schema.js';
 
 /** Reduce zod's (or any Standard Schema's) issues to the JSON-safe `SseIssue` shape. */
@@ -59,11 +60,18 @@ export function encodeValue(schema: Schema, value: unknown): EncodeResult {
 /**
  * Encode a value with its schema (`z.encode`) and stringify it: the `data` of an SSE event. Any zod 4
  * schema works, classic or `zod/mini`, and so do the plain validators of `@ssekit/client/schema`; a
- * zod failure's `cause` is the zod error (a `z.core.$ZodError`).
+ * zod failure's `cause` is the zod error (a `z.core.$ZodError`). The common schemas are compiled on
+ * first use into one pass that checks and writes the JSON (`fastEncoder`, the same bytes); zod
+ * encodes the rest, and every value that pass does not accept.
  *
  * @throws SseValidationError when the value does not match, naming `event`.
  */
 export function encodeData(schema: Schema, value: unknown, event: string): string {
+  const fast = isPlainSchema(schema) ? null : fastEncoder(schema);
+  if (fast !== null) {
+    const json = fastJson(fast, value);
+    if (json !== undefined) return json;
+  }
   const result = encodeValue(schema, value);
   if (result.issues) throw new SseValidationError(event, result.issues, { cause: result.cause });
   const json = JSON.stringify(result.value);
@@ -74,6 +82,18 @@ export function encodeData(schema: Schema, value: unknown, event: string): strin
     ]);
   }
   return json;
+}
+
+/**
+ * The compiled encoder's answer. A value it refuses, or that throws on the way (a getter), goes to zod:
+ * zod's issues, or zod's own throw, are what the caller gets.
+ */
+function fastJson(fast: FastEncoder, value: unknown): string | undefined {
+  try {
+    return fast(value);
+  } catch {
+    return undefined;
+  }
 }
 
 const ASYNC_ISSUE: SseIssue = {
