@@ -31,10 +31,22 @@ const compiled = new WeakMap<object, FastEncoder | null>();
 export function fastEncoder(schema: $ZodType): FastEncoder | null {
   let encoder = compiled.get(schema);
   if (encoder === undefined) {
-    encoder = compile(schema, new Set());
+    const write = compile(schema, new Set());
+    encoder = write && ((value) => flat(write(value)));
     compiled.set(schema, encoder);
   }
   return encoder;
+}
+
+/**
+ * `json` as one flat string, as `JSON.stringify` gives it. The pieces were joined with `+`, which
+ * makes a rope: a log that keeps the event would keep the rope's nodes and every piece (435 bytes an
+ * event of the README's `price`, against 96 flat). Reading a character makes V8 flatten the rope in
+ * place, and the pieces die young. (An engine that does not is slower to collect, never wrong.)
+ */
+function flat(json: string | undefined): string | undefined {
+  json?.charCodeAt(0);
+  return json;
 }
 
 function compile(schema: $ZodType, visiting: Set<$ZodType>): FastEncoder | null {
