@@ -17,6 +17,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import v8 from 'node:v8';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpuMs, now } from '../shared/clock.js';
 import { startHeapProbe, stopHeapProbe } from '../shared/heap.js';
 import { maxOpenFiles } from '../shared/limits.js';
@@ -78,6 +79,27 @@ function startPeak(): Peak {
   return p;
 }
 
+/**
+ * Which threads' CPU time the server reports (`BENCH_SERVER_CPU`): unset, the whole process
+ * (`process.cpuUsage()`); `main`, the main thread, where the JavaScript runs; `helpers`, every other
+ * thread (V8's compiler and collector helpers, libuv's pool). The last two read Linux's per-thread
+ * `schedstat`, so they need /proc.
+ */
+const CPU_THREADS = process.env.BENCH_SERVER_CPU;
+
+function threadCpuMs(tid: string): number {
+  return Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+}
+
+function serverCpuMs(): number {
+  if (CPU_THREADS !== 'main' && CPU_THREADS !== 'helpers') return cpuMs();
+  const main = threadCpuMs(String(process.pid));
+  if (CPU_THREADS === 'main') return main;
+  let all = 0;
+  for (const tid of readdirSync('/proc/self/task')) all += threadCpuMs(tid);
+  return all - main;
+}
+
 /** Say why this contender cannot run here, and exit: the runner reports it instead of failing. */
 export function unavailable(reason: string): never {
   const hello: ServerHello = { type: 'unavailable', reason };
@@ -94,7 +116,7 @@ function publishOne(contender: Contender, mode: PriceMode): void {
 function burst(contender: Contender, count: number, batch: number): RunInfo {
   const run: RunInfo = {
     kind: 'burst',
-    cpuMs: cpuMs(),
+    cpuMs: serverCpuMs(),
     startedAt: now(),
     endedAt: 0,
     planned: count,
@@ -119,7 +141,7 @@ function steady(contender: Contender, rate: number, durationMs: number): RunInfo
   const planned = Math.round((rate * durationMs) / 1000);
   const run: RunInfo = {
     kind: 'steady',
-    cpuMs: cpuMs(),
+    cpuMs: serverCpuMs(),
     startedAt: now(),
     endedAt: 0,
     planned,
@@ -170,7 +192,7 @@ function control(contender: Contender, req: http.IncomingMessage, res: http.Serv
         subscribers: contender.subscribers(),
         published: seq,
         lastRun,
-        cpuMs: cpuMs(),
+        cpuMs: serverCpuMs(),
       });
       break;
     case 'POST /control/burst':
