@@ -14,10 +14,11 @@
  * - `POST /control/heap?interval=B&snapshot=F`  start the heap probe (`shared/heap.ts`)
  * - `GET  /control/heap?snapshot=F`             what was allocated and kept since, and stop it
  */
+
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import v8 from 'node:v8';
-import { readdirSync, readFileSync } from 'node:fs';
 import { cpuMs, now } from '../shared/clock.js';
 import { startHeapProbe, stopHeapProbe } from '../shared/heap.js';
 import { maxOpenFiles } from '../shared/limits.js';

@@ -2,6 +2,7 @@
 // Redis publisher and RPC yields all pass through here before anything reaches a log or a socket.
 import { SseError, SseErrorCode } from '../errors.js';
 import { DEFAULT_MAX_EVENT_BYTES, MAX_TOPIC_LENGTH, utf8Length } from '../wire/limits.js';
+import { flatJson } from './fast-encode.js';
 import type { AnyContract } from './types.js';
 import { encodeData } from './validate.js';
 
@@ -96,5 +97,6 @@ export function encodeBroadcast(
     name.length + (topic === undefined ? 0 : utf8Length(topic)),
     options.maxEventBytes,
   );
-  return { event: name, topic, data: json };
+  // A log keeps it: one flat string, not the rope the compiled encoder joined.
+  return { event: name, topic, data: flatJson(json) };
 }

@@ -1,8 +1,8 @@
 // Runs one RPC stream: pulls the handler's yields, validates and frames each, and writes them to the
 // stream's sink under backpressure, whatever transport carries it.
-import { Buffer } from 'node:buffer';
 import { setImmediate } from 'node:timers';
 import { encodeEndEvent, encodeErrorEvent, encodeEvent, toSseError } from '@ssekit/core';
+import { sharedChunk } from '../http/body-writer.js';
 import type { SseSink } from '../hub/sink.js';
 import type { SseServerStats } from '../hub/stats.js';
 import type { SseServerBaseOptions } from '../types.js';
@@ -32,7 +32,8 @@ export async function runStream(
   const flush = (): void => {
     scheduled = false;
     if (pending === '' || !sink.writable) return;
-    const chunk = Buffer.from(pending);
+    // Framed in the same allocation: the socket path writes it without another copy.
+    const chunk = sharedChunk(pending);
     pending = '';
     sink.write(chunk);
     stats.bytesWritten += chunk.length;
