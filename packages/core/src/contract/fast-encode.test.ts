@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { bigintString } from '../codecs/bigint-string.js';
 import { isoDate } from '../codecs/iso-date.js';
 import { SseValidationError } from '../errors.js';
-import { fastEncoder } from './fast-encode.js';
+import { fastEncoder, isoString } from './fast-encode.js';
 import { encodeData } from './validate.js';
 
 /** A schema as data: what the test builds the zod schema and the values from. */
@@ -294,6 +294,36 @@ describe('the compiled encoder', () => {
     ['a key named __proto__', z.object(Object.fromEntries([['__proto__', z.string()]]))],
   ])('leaves %s to zod', (_name, schema) => {
     expect(fastEncoder(schema)).toBeNull();
+  });
+
+  it('writes dates as toISOString does, for every year from 0 to 9999', () => {
+    // `Date.UTC` reads years 0 to 99 as 1900 to 1999: `setUTCFullYear` does not.
+    const utc = (year: number, month: number, day: number) =>
+      new Date(0).setUTCFullYear(year, month, day);
+    const first = utc(0, 0, 1);
+    const last = utc(10_000, 0, 1);
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: first - 1000, max: last + 1000 }),
+          fc.integer({ min: -8.64e15, max: 8.64e15 }),
+          // Around the days that trip calendars: leap days, century years, the epoch.
+          fc
+            .tuple(
+              fc.constantFrom(0, 1600, 1700, 1900, 1970, 2000, 2024, 2100, 9999),
+              fc.constantFrom([1, 28], [1, 29], [2, 1], [11, 31], [0, 1]),
+              fc.integer({ min: -1, max: 1 }),
+            )
+            .map(([year, [month, day], delta]) => Date.UTC(year, month!, day) + delta),
+        ),
+        (ms) => {
+          const date = new Date(ms);
+          const year = date.getUTCFullYear();
+          expect(isoString(ms)).toBe(year >= 0 && year <= 9999 ? date.toISOString() : undefined);
+        },
+      ),
+      { numRuns: 20_000, seed },
+    );
   });
 
   it('writes the event of the README the same as zod, without zod', () => {
