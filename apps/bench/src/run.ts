@@ -5,8 +5,8 @@
  *
  * Options: `--quick`, `--only=ssekit,batched`, `--bursts=1000x1000,10000x100`,
  * `--scenarios=burst,steady,stream,connections,predicate,resume`,
- * `--loadgens=N` (load generator processes, default 1), `--out=FILE`, `--warm-up` (an unmeasured
- * fifth of each burst first, on the same clients).
+ * `--loadgens=N` (load generator processes, default 1), `--out=FILE`, `--warm-up[=F]` (an
+ * unmeasured F times each burst first, on the same clients; F defaults to a fifth).
  * Exits 1 when a contender delivered a wrong number of events (or out of order), crashed, or
  * refused connections; an unavailable contender or an overloaded one is reported, not a failure.
  */
@@ -51,6 +51,19 @@ function option(name: string): string | undefined {
   return process.argv.find((a) => a.startsWith(prefix))?.slice(prefix.length);
 }
 
+/** `--warm-up` alone: a fifth of each burst; `--warm-up=F`: F times it (`2`: twice the burst). */
+function warmUpOption(): number | undefined {
+  if (process.argv.includes('--warm-up')) return 0.2;
+  const value = option('warm-up');
+  if (value === undefined) return undefined;
+  const fraction = Number(value);
+  if (!(fraction > 0)) {
+    console.error(`--warm-up=${value}: give a positive multiple of the burst, such as 0.2 or 2`);
+    process.exit(2);
+  }
+  return fraction;
+}
+
 const quick = process.argv.includes('--quick');
 /** `--bursts=1000x1000,10000x100`: only these burst sizes (clients x events) of the plan. */
 const burstSizes = option('bursts')?.split(',');
@@ -60,7 +73,7 @@ const plan = {
   ...(burstSizes === undefined
     ? {}
     : { bursts: basePlan.bursts.filter((b) => burstSizes.includes(`${b.clients}x${b.events}`)) }),
-  warmUp: process.argv.includes('--warm-up'),
+  warmUp: warmUpOption(),
 };
 const only = option('only')?.split(',');
 const contenders = CONTENDERS.filter((c) => only === undefined || only.includes(c.id));

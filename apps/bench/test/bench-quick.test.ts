@@ -46,7 +46,7 @@ test('pnpm bench --quick runs every contender and writes a report', () => {
   }
 }, 420_000);
 
-test('--warm-up: every burst, the predicate ones too, first takes an unmeasured fifth on the same clients', () => {
+test('--warm-up=2: every burst, the predicate ones too, first takes twice its events, unmeasured, on the same clients', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'ssekit-bench-')), 'warm.md');
   const run = spawnSync(
     process.execPath,
@@ -55,7 +55,7 @@ test('--warm-up: every burst, the predicate ones too, first takes an unmeasured 
       'tsx',
       'src/run.ts',
       '--quick',
-      '--warm-up',
+      '--warm-up=2',
       '--only=batched,ssekit',
       '--scenarios=burst,predicate',
       `--out=${out}`,
@@ -67,8 +67,18 @@ test('--warm-up: every burst, the predicate ones too, first takes an unmeasured 
   // warm-up's events must not leak into the measured count, and the sequence must go on across.
   expect(run.status).toBe(0);
   const report = readFileSync(out, 'utf8');
-  expect(report).toContain('--warm-up');
+  expect(report).toContain('--warm-up=2');
   expect(report).toContain('## Predicate fan-out');
   expect(report).not.toContain('**Incomplete**');
   expect(run.stdout).not.toMatch(/warm-up:/);
 }, 220_000);
+
+test('--warm-up=F refuses an F that is not a positive number', () => {
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/run.ts', '--quick', '--warm-up=lots', '--only=batched'],
+    { cwd: BENCH_DIR, encoding: 'utf8', timeout: 60_000 },
+  );
+  expect(run.status).toBe(2);
+  expect(run.stderr).toContain('--warm-up=lots');
+}, 70_000);

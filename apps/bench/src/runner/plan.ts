@@ -56,10 +56,10 @@ export interface Plan {
   /** Pause before a memory reading, so that the server is idle. */
   readonly settleMs: number;
   /**
-   * `--warm-up`: every burst repetition first sends a fifth of its events to the same clients,
-   * unmeasured (see `warmUpEvents`). Off by default: the figures on record are cold.
+   * `--warm-up[=F]`: every burst repetition first sends F times its events (a fifth with no F) to the
+   * same clients, unmeasured (see `warmUpEvents`). Off by default: the figures on record are cold.
    */
-  readonly warmUp?: boolean;
+  readonly warmUp?: number | undefined;
 }
 
 export const FULL: Plan = {

@@ -14,11 +14,11 @@ import { now } from '../shared/clock.js';
 import { collectUntilDone, type ScenarioContext, sampleEvery, subscribeAll } from './common.js';
 
 /**
- * The warm-up before a measured burst: a fifth of its events, even (a predicate that lets every
- * other event through splits it exactly, and the measured burst's sequence goes on from it).
+ * The warm-up before a measured burst: `fraction` of its events, made even (a predicate that lets
+ * every other event through splits it exactly, and the measured burst's sequence goes on from it).
  */
-export function warmUpEvents(plan: BurstPlan): number {
-  return 2 * Math.floor(plan.events / 10);
+export function warmUpEvents(plan: BurstPlan, fraction: number): number {
+  return 2 * Math.floor((plan.events * fraction) / 2);
 }
 
 /** A burst whose server lets only some events through to each client (a filtering predicate). */
@@ -45,9 +45,9 @@ export function runBurst(
     const expected = plan.clients * perClient;
     try {
       await subscribeAll(ctx, hello, plan.clients, read);
-      const warm = ctx.plan.warmUp ? warmUpEvents(plan) : 0;
+      const warm = ctx.plan.warmUp ? warmUpEvents(plan, ctx.plan.warmUp) : 0;
       if (warm > 0) {
-        // Not measured: the same connections take a fifth of the burst first, so that what is
+        // Not measured: the same connections take part of the burst first, so that what is
         // measured is the server's steady state, not its JIT compiling the path and its heap growing.
         const warmPerClient = filtered ? (warm * filtered.perClient) / plan.events : warm;
         await ctx.pool.arm(warmPerClient, read);
