@@ -87,6 +87,7 @@ export {
   parseStreamId,
 } from './wire/ids.js';
 export {
+  codePointLength,
   DEFAULT_MAX_EVENT_BYTES,
   MAX_FILTER_ENTRIES,
   MAX_RESUME_ID_LENGTH,

@@ -1,5 +1,6 @@
 // The checks of `@ssekit/client/schema`, under zod/mini's names: lengths, string formats, number
 // bounds, multiples, and `meta`. Each reports the issue its zod/mini namesake reports, `origin` included.
+import { codePointLength } from '@ssekit/core';
 import { Abort, type Check, issue } from './validator.js';
 
 /** Metadata: kept by zod for JSON Schema, nothing to check here. */
@@ -8,6 +9,10 @@ export const meta = (_metadata: Record<string, unknown>): Check => ({ check() {}
 const hasLength = (value: unknown) =>
   value !== null && value !== undefined && (value as { length?: unknown }).length !== undefined;
 
+/** A length as zod 4.6 measures it: a string's in code points, anything else's `length`. */
+const measure = (value: { length: number }) =>
+  typeof value === 'string' ? codePointLength(value) : value.length;
+
 const lengthOrigin = (value: unknown) =>
   Array.isArray(value) ? 'array' : typeof value === 'string' ? 'string' : 'unknown';
 
@@ -15,7 +20,7 @@ export const minLength = (minimum: number, message?: string): Check => ({
   when: hasLength,
   message,
   check(value: { length: number }, run) {
-    if (value.length < minimum) {
+    if (measure(value) < minimum) {
       issue(
         run,
         { code: 'too_small', origin: lengthOrigin(value), minimum, inclusive: true },
@@ -30,7 +35,7 @@ export const maxLength = (maximum: number, message?: string): Check => ({
   message,
   cap: maximum,
   check(value: { length: number }, run) {
-    if (value.length > maximum) {
+    if (measure(value) > maximum) {
       issue(
         run,
         { code: 'too_big', origin: lengthOrigin(value), maximum, inclusive: true },
@@ -45,11 +50,12 @@ export const length = (exact: number, message?: string): Check => ({
   message,
   cap: exact,
   check(value: { length: number }, run) {
-    if (value.length === exact) return;
+    const measured = measure(value);
+    if (measured === exact) return;
     const origin = lengthOrigin(value);
     issue(
       run,
-      value.length > exact
+      measured > exact
         ? { code: 'too_big', origin, maximum: exact, inclusive: true, exact: true }
         : { code: 'too_small', origin, minimum: exact, inclusive: true, exact: true },
       Abort.GOES_ON,

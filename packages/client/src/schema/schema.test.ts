@@ -61,9 +61,23 @@ describe('plain validators, against zod/mini', () => {
   it('check lengths on anything with a length, and cap arrays before their items', () => {
     const string = both((z) => z.string().check(z.minLength(2), z.maxLength(3)));
     const array = both((z) => z.array(z.int()).check(z.minLength(1), z.maxLength(2)));
-    for (const value of [[], [1, 2, 3], 'a', 'abcd', { length: 9 }, [1.5], [1, 'x', 3], null]) {
+    const exactly = both((z) => z.string().check(z.length(2)));
+    // Strings in code points, as zod 4.6 counts them: a pair is one, a lone surrogate one.
+    const strings = [
+      'a',
+      'abcd',
+      '😀',
+      '😀😀',
+      'a😀',
+      '😀😀😀😀',
+      '\ud800',
+      '\ud800\ud800',
+      '\udc00\ud800',
+    ];
+    for (const value of [[], [1, 2, 3], ...strings, { length: 9 }, [1.5], [1, 'x', 3], null]) {
       decodes(string, value);
       decodes(array, value);
+      decodes(exactly, value);
     }
   });
 

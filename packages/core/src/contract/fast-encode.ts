@@ -4,6 +4,7 @@
 // refusal and its issues stay zod's own.
 import type { $ZodType } from 'zod/v4/core';
 import { codecOf } from '../codecs/codec-of.js';
+import { codePointLength } from '../wire/limits.js';
 
 /**
  * The JSON of `value` encoded with its schema, byte for byte `JSON.stringify(z.encode(schema, value))`
@@ -315,20 +316,7 @@ function stringWithin(value: string, { min, max }: Bounds): boolean {
   const units = value.length;
   // Code points are at most the units, and at least half of them.
   if (units > max || units < min) return false;
-  return Math.ceil(units / 2) >= min || codePoints(value) >= min;
-}
-
-function codePoints(value: string): number {
-  let count = 0;
-  for (let i = 0; i < value.length; i++) {
-    const unit = value.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < value.length) {
-      const next = value.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) i++;
-    }
-    count++;
-  }
-  return count;
+  return Math.ceil(units / 2) >= min || codePointLength(value) >= min;
 }
 
 /** The checks of a number that compile: bounds (`min`, `gt`, `max`, `lt`...) and `int`. */

@@ -18,6 +18,26 @@ export const MAX_FILTER_ENTRIES = 256;
 export const DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
 
 /**
+ * A string's length in Unicode code points: a surrogate pair counts one, a lone surrogate one. How zod
+ * 4.6 measures a string for `min`, `max` and `length` (earlier zod 4 counted UTF-16 units), so what
+ * ssekit checks itself, the compiled encoder and the plain validators, measures the same way.
+ */
+export function codePointLength(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--;
+        i++;
+      }
+    }
+  }
+  return count;
+}
+
+/**
  * The UTF-8 length of a string, without allocating (`TextEncoder` would copy it, and `Buffer` is not
  * in browsers). Lone surrogates count 3 bytes, as `TextEncoder` writes U+FFFD for them.
  */
