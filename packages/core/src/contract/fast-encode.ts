@@ -8,8 +8,8 @@ import { codePointLength } from '../wire/limits.js';
 
 /**
  * The JSON of `value` encoded with its schema, byte for byte `JSON.stringify(z.encode(schema, value))`
- * (joined with `+`: a rope, see `flatJson`); or `undefined` when the value is not accepted here (invalid, or valid in a way this encoder does not
- * look into): the caller then asks zod.
+ * (joined with `+`, so a rope: see `flatJson`); or `undefined` when the value is not accepted here
+ * (invalid, or valid in a way this encoder does not look into): the caller then asks zod.
  */
 export type FastEncoder = (value: unknown) => string | undefined;
 
