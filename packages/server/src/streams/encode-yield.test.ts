@@ -83,6 +83,19 @@ describe('encodedYields', () => {
     expect(log).toEqual({ called: 1, yielded: 2, finallyRan: true });
   });
 
+  it("reports the refusal, not a throw of the handler's finally", async () => {
+    const handler = async function* () {
+      try {
+        yield n(1.5);
+      } finally {
+        // biome-ignore lint/correctness/noUnsafeFinally: the case under test
+        throw new Error('finally failed');
+      }
+    };
+    const error = await collect(yieldsOf(handler)).catch((e: unknown) => e);
+    expect((error as SseError).code).toBe('VALIDATION_FAILED');
+  });
+
   it('refuses an event the stream does not declare', async () => {
     const { log, handler } = recorder([{ event: 'other', data: {} }]);
     const error = await collect(yieldsOf(handler)).catch((e: unknown) => e);

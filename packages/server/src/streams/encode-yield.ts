@@ -142,9 +142,11 @@ export function encodedYields<TRequest>(
       const value = encodeStreamYield(contract, name, result.value, { maxEventBytes });
       return { done: false, value };
     } catch (error) {
-      return finish().then(() => {
+      // The refusal is what the caller gets, even when the handler's `finally` throws too.
+      const refuse = (): never => {
         throw error;
-      });
+      };
+      return finish().then(refuse, refuse);
     }
   };
 
