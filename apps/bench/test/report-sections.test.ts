@@ -65,6 +65,14 @@ function burstReport(headlineRate: number): string {
 
 const headings = (markdown: string) => splitSections(markdown).sections.map((s) => s.heading);
 
+describe('the burst sections', () => {
+  it('say, for every size, which process was busy: the server or the load generator', () => {
+    const report = burstReport(2.5e6);
+    const section = report.slice(report.indexOf('### Which process was busy, every size'));
+    expect(section).toContain('| ssekit | server 50.0%, load generator 50.0% |');
+  });
+});
+
 describe('keepOtherSections', () => {
   it('knows every heading the runner writes as its own', () => {
     const full = renderMarkdown({

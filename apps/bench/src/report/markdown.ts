@@ -175,6 +175,22 @@ function burstSection(input: ReportInput): string[] {
       }),
     ]);
     out.push(table(header, cpuRows), '');
+    out.push(
+      '### Which process was busy, every size',
+      '',
+      "Each process's CPU time over the wall time of the burst (median of the rounds; 100% = one core): " +
+        'a server near 100% bounds the rate, and so does a load generator near 100%, whatever the server spends.',
+      '',
+    );
+    const busyRows = input.contenders.map((c) => [
+      c.label,
+      ...input.results.bursts.map((b) => {
+        const cell = b.cells.find((x) => x.contender === c.id) as BurstCell | undefined;
+        if (cell?.serverCpu === undefined || cell.serverCpu.length === 0) return '—';
+        return `server ${percent(median(cell.serverCpu))}, load generator ${percent(median(cell.loadgenCpu ?? []))}`;
+      }),
+    ]);
+    out.push(table(header, busyRows), '');
   }
   return out;
 }
