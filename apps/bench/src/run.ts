@@ -6,7 +6,8 @@
  * Options: `--quick`, `--only=ssekit,batched`, `--bursts=1000x1000,10000x100`,
  * `--scenarios=burst,steady,stream,connections,predicate,resume`,
  * `--loadgens=N` (load generator processes, default 1), `--out=FILE`, `--warm-up[=F]` (an
- * unmeasured F times each burst first, on the same clients; F defaults to a fifth).
+ * unmeasured F times each burst first, on the same clients; F defaults to a fifth), `--rounds=N`
+ * (alternating rounds per scenario instead of the plan's).
  * Exits 1 when a contender delivered a wrong number of events (or out of order), crashed, or
  * refused connections; an unavailable contender or an overloaded one is reported, not a failure.
  */
@@ -64,15 +65,36 @@ function warmUpOption(): number | undefined {
   return fraction;
 }
 
+/**
+ * `--rounds=N`: N alternating rounds of every burst, steady rate, stream and predicate run instead of
+ * the plan's (3 in the full plan). On a noisy machine a median of more rounds moves less.
+ */
+function roundsOption(): number | undefined {
+  const value = option('rounds');
+  if (value === undefined) return undefined;
+  const rounds = Number(value);
+  if (!Number.isInteger(rounds) || rounds < 1) {
+    console.error(`--rounds=${value}: give a whole number of rounds, 1 or more`);
+    process.exit(2);
+  }
+  return rounds;
+}
+
 const quick = process.argv.includes('--quick');
 /** `--bursts=1000x1000,10000x100`: only these burst sizes (clients x events) of the plan. */
 const burstSizes = option('bursts')?.split(',');
+const rounds = roundsOption();
 const basePlan = quick ? QUICK : FULL;
+const withRounds = <T extends { readonly reps: number }>(part: T): T =>
+  rounds === undefined ? part : { ...part, reps: rounds };
 const plan = {
   ...basePlan,
-  ...(burstSizes === undefined
-    ? {}
-    : { bursts: basePlan.bursts.filter((b) => burstSizes.includes(`${b.clients}x${b.events}`)) }),
+  bursts: basePlan.bursts
+    .filter((b) => burstSizes === undefined || burstSizes.includes(`${b.clients}x${b.events}`))
+    .map(withRounds),
+  steady: basePlan.steady.map(withRounds),
+  stream: withRounds(basePlan.stream),
+  predicate: withRounds(basePlan.predicate),
   warmUp: warmUpOption(),
 };
 const only = option('only')?.split(',');

@@ -73,6 +73,42 @@ test('--warm-up=2: every burst, the predicate ones too, first takes twice its ev
   expect(run.stdout).not.toMatch(/warm-up:/);
 }, 220_000);
 
+test('--rounds=N runs every contender N times, alternating, and says so in every ratio', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'ssekit-bench-')), 'rounds.md');
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/run.ts',
+      '--quick',
+      '--rounds=2',
+      '--only=batched,ssekit',
+      '--scenarios=burst,stream',
+      `--out=${out}`,
+    ],
+    { cwd: BENCH_DIR, encoding: 'utf8', timeout: 200_000 },
+  );
+  if (run.status !== 0) console.error(run.stdout, run.stderr);
+  expect(run.status).toBe(0);
+  const report = readFileSync(out, 'utf8');
+  expect(report).toContain('(1.00–1.00, 2 rounds)');
+  expect(report).not.toContain('1 round)');
+  // Two burst lines and two stream lines per contender in the console.
+  expect(run.stdout.match(/burst 10×50\/10 +ssekit/g)).toHaveLength(2);
+  expect(run.stdout.match(/stream 500 +ssekit/g)).toHaveLength(2);
+}, 220_000);
+
+test('--rounds=N refuses an N that is not a whole number of rounds', () => {
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/run.ts', '--quick', '--rounds=0', '--only=batched'],
+    { cwd: BENCH_DIR, encoding: 'utf8', timeout: 60_000 },
+  );
+  expect(run.status).toBe(2);
+  expect(run.stderr).toContain('--rounds=0');
+}, 70_000);
+
 test('--warm-up=F refuses an F that is not a positive number', () => {
   const run = spawnSync(
     process.execPath,
