@@ -12,20 +12,22 @@ import { expect, test } from 'vitest';
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 
-test('pnpm bench --quick runs every contender and writes a report', () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'ssekit-bench-')), 'quick.md');
+/** `pnpm bench --quick` with `args`, its report written to a fresh file; the run and the report. */
+function quickBench(args: readonly string[], timeoutMs: number) {
+  const out = join(mkdtempSync(join(tmpdir(), 'ssekit-bench-')), 'report.md');
   const run = spawnSync(
     process.execPath,
-    ['--import', 'tsx', 'src/run.ts', '--quick', `--out=${out}`],
-    {
-      cwd: BENCH_DIR,
-      encoding: 'utf8',
-      timeout: 400_000,
-    },
+    ['--import', 'tsx', 'src/run.ts', '--quick', ...args, `--out=${out}`],
+    { cwd: BENCH_DIR, encoding: 'utf8', timeout: timeoutMs },
   );
   if (run.status !== 0) console.error(run.stdout, run.stderr);
+  return { run, report: () => readFileSync(out, 'utf8') };
+}
+
+test('pnpm bench --quick runs every contender and writes a report', () => {
+  const { run, report: read } = quickBench([], 400_000);
   expect(run.status).toBe(0);
-  const report = readFileSync(out, 'utf8');
+  const report = read();
   expect(report).toContain('## Headline: burst fan-out');
   expect(report).toContain('server CPU / event');
   expect(report).toContain('## Predicate fan-out');
@@ -47,26 +49,14 @@ test('pnpm bench --quick runs every contender and writes a report', () => {
 }, 420_000);
 
 test('--warm-up=2: every burst, the predicate ones too, first takes twice its events, unmeasured, on the same clients', () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'ssekit-bench-')), 'warm.md');
-  const run = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/run.ts',
-      '--quick',
-      '--warm-up=2',
-      '--only=batched,ssekit',
-      '--scenarios=burst,predicate',
-      `--out=${out}`,
-    ],
-    { cwd: BENCH_DIR, encoding: 'utf8', timeout: 200_000 },
+  const { run, report: read } = quickBench(
+    ['--warm-up=2', '--only=batched,ssekit', '--scenarios=burst,predicate'],
+    200_000,
   );
-  if (run.status !== 0) console.error(run.stdout, run.stderr);
   // The runner exits 1 when a client got one event too many or too few, or out of order: the
   // warm-up's events must not leak into the measured count, and the sequence must go on across.
   expect(run.status).toBe(0);
-  const report = readFileSync(out, 'utf8');
+  const report = read();
   expect(report).toContain('--warm-up=2');
   expect(report).toContain('## Predicate fan-out');
   expect(report).not.toContain('**Incomplete**');
@@ -74,24 +64,12 @@ test('--warm-up=2: every burst, the predicate ones too, first takes twice its ev
 }, 220_000);
 
 test('--rounds=N runs every contender N times, alternating, and says so in every ratio', () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'ssekit-bench-')), 'rounds.md');
-  const run = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/run.ts',
-      '--quick',
-      '--rounds=2',
-      '--only=batched,ssekit',
-      '--scenarios=burst,stream',
-      `--out=${out}`,
-    ],
-    { cwd: BENCH_DIR, encoding: 'utf8', timeout: 200_000 },
+  const { run, report: read } = quickBench(
+    ['--rounds=2', '--only=batched,ssekit', '--scenarios=burst,stream'],
+    200_000,
   );
-  if (run.status !== 0) console.error(run.stdout, run.stderr);
   expect(run.status).toBe(0);
-  const report = readFileSync(out, 'utf8');
+  const report = read();
   expect(report).toContain('(1.00–1.00, 2 rounds)');
   expect(report).not.toContain('1 round)');
   // Two burst lines and two stream lines per contender in the console.
@@ -99,22 +77,16 @@ test('--rounds=N runs every contender N times, alternating, and says so in every
   expect(run.stdout.match(/stream 500 +ssekit/g)).toHaveLength(2);
 }, 220_000);
 
-test('--rounds=N refuses an N that is not a whole number of rounds', () => {
-  const run = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'src/run.ts', '--quick', '--rounds=0', '--only=batched'],
-    { cwd: BENCH_DIR, encoding: 'utf8', timeout: 60_000 },
-  );
-  expect(run.status).toBe(2);
-  expect(run.stderr).toContain('--rounds=0');
-}, 70_000);
-
-test('--warm-up=F refuses an F that is not a positive number', () => {
-  const run = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'src/run.ts', '--quick', '--warm-up=lots', '--only=batched'],
-    { cwd: BENCH_DIR, encoding: 'utf8', timeout: 60_000 },
-  );
-  expect(run.status).toBe(2);
-  expect(run.stderr).toContain('--warm-up=lots');
-}, 70_000);
+test.each([
+  ['--rounds=0', 'a whole number of rounds'],
+  ['--warm-up=lots', 'a positive multiple of the burst'],
+])(
+  '%s is refused with exit code 2, saying what it wants',
+  (option, wanted) => {
+    const { run } = quickBench([option, '--only=batched'], 60_000);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(option);
+    expect(run.stderr).toContain(wanted);
+  },
+  70_000,
+);
